@@ -1,0 +1,81 @@
+"""replace-function and append-args."""
+
+from __future__ import annotations
+
+from ...engine import Gen, Orig
+from ...engine.imports import default_name
+from ..errors import SpecError
+from ..registry import Advice, advice, expect
+from ..types import parse_qualified, parse_type_name
+from . import code_template, render
+from .structs import spell_type
+
+CALL = frozenset({"call_expression"})
+
+
+@advice("replace-function")
+class ReplaceFunction(Advice):
+    node_types = CALL
+
+    def __init__(self, path, name):
+        self.path, self.name = path, name
+
+    @classmethod
+    def from_value(cls, value, line):
+        expect(value, str, "a function name such as example.com/pkg.Open", line)
+        return cls(*parse_qualified(value, line, "function name"))
+
+    def apply(self, site, weaver):
+        fn = site.node.child_by_field_name("function")
+        if not self.path or self.path == weaver.fctx.package.import_path:
+            text = self.name
+        else:
+            text = f"{weaver.import_name(self.path, default_name(self.path))}.{self.name}"
+        weaver.edits.add(fn.start_byte, fn.end_byte, [Gen(text)], origin=f"replace-function of {site.aspect_id}")
+
+
+@advice("append-args")
+class AppendArgs(Advice):
+    """Appends arguments; a call ending in `slice...` gets them appended to a copy of that
+    slice (never to the caller's backing array)."""
+
+    node_types = CALL
+
+    def __init__(self, type_name, values):
+        self.type, self.values = type_name, values
+
+    @classmethod
+    def from_value(cls, value, line):
+        expect(value, dict, "a mapping with type and values", line)
+        unknown = set(value) - {"type", "values"}
+        if unknown or "values" not in value or "type" not in value:
+            raise SpecError("expected exactly the fields type and values", line)
+        values = expect(value["values"], list, "a list of code templates", line)
+        if not values:
+            raise SpecError("values must not be empty", line)
+        return cls(parse_type_name(value["type"], line), tuple(code_template(v, line) for v in values))
+
+    def templates(self):
+        return list(self.values)
+
+    def apply(self, site, weaver):
+        args = site.node.child_by_field_name("arguments")
+        rendered = [render(v, site, weaver, "expression") for v in self.values]
+        joined = []
+        for i, segs in enumerate(rendered):
+            joined += ([Gen(", ")] if i else []) + segs
+        items = [c for c in args.named_children if c.type != "comment"]
+        origin = f"append-args of {site.aspect_id}"
+        if items and items[-1].type == "variadic_argument":
+            spread = items[-1].named_children[0]
+            slice_type = "[]" + spell_type(self.type, weaver)
+            weaver.edits.add(spread.start_byte, spread.end_byte,
+                             [Gen(f"append(append({slice_type}{{}}, "), Orig(spread.start_byte, spread.end_byte),
+                              Gen("...), ")] + joined + [Gen(")")], origin=origin)
+            return
+        if items:
+            at = items[-1].end_byte
+            weaver.edits.add(at, at, [Gen(", ")] + joined, origin=origin)
+        else:
+            at = args.end_byte - 1
+            weaver.edits.add(at, at, joined, origin=origin)

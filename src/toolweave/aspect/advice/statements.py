@@ -1,0 +1,43 @@
+"""prepend-statements."""
+
+from __future__ import annotations
+
+from ...engine import Gen
+from ..errors import SpecError
+from ..registry import Advice, advice, expect
+from . import code_template, render
+
+
+@advice("prepend-statements")
+class PrependStatements(Advice):
+    """Inserts the rendered statements, in their own `{ … }` block, at the start of a block.
+    Several on one block: the last applied ends up first."""
+
+    node_types = frozenset({"block"})
+
+    def __init__(self, template, order, namespace):
+        self.template, self.order, self.namespace = template, order, namespace
+
+    @classmethod
+    def from_value(cls, value, line):
+        expect(value, (dict, str), "a code template", line)
+        if isinstance(value, dict):
+            value = dict(value)
+            order = value.pop("order", 0)
+            namespace = value.pop("namespace", None)
+            if not isinstance(order, int) or isinstance(order, bool):
+                raise SpecError(f"order must be an integer, got {order!r}", line)
+            if namespace is not None and not isinstance(namespace, str):
+                raise SpecError(f"namespace must be a string, got {namespace!r}", line)
+        else:
+            order, namespace = 0, None
+        return cls(code_template(value, line), order, namespace)
+
+    def templates(self):
+        return [self.template]
+
+    def apply(self, site, weaver):
+        segments = render(self.template, site, weaver, "statements")
+        at = site.node.start_byte + 1
+        weaver.edits.add(at, at, [Gen("\n{\n")] + segments + [Gen("\n}\n")],
+                         rank=-len(weaver.edits.edits), origin=f"prepend-statements of {site.aspect_id}")

@@ -1,0 +1,44 @@
+"""add-struct-field."""
+
+from __future__ import annotations
+
+from ...engine import Gen
+from ...engine.imports import default_name
+from ..errors import SpecError
+from ..registry import Advice, advice, expect
+from ..types import TypeName, parse_type_name
+
+
+def spell_type(tn: TypeName, weaver) -> str:
+    """Go source for a TypeName in this file (importing its package if needed)."""
+    if not tn.path or tn.path == weaver.fctx.package.import_path:
+        return f"{tn.prefix}{tn.name}"
+    return f"{tn.prefix}{weaver.import_name(tn.path, default_name(tn.path))}.{tn.name}"
+
+
+@advice("add-struct-field")
+class AddStructField(Advice):
+    node_types = frozenset({"type_spec"})
+
+    def __init__(self, name, type_name):
+        self.name, self.type = name, type_name
+
+    @classmethod
+    def from_value(cls, value, line):
+        expect(value, dict, "a mapping with name and type", line)
+        unknown = set(value) - {"name", "type"}
+        if unknown or "name" not in value or "type" not in value:
+            raise SpecError("expected exactly the fields name and type", line)
+        name = expect(value["name"], str, "a field name", line)
+        if not name.isidentifier():
+            raise SpecError(f"bad field name {name!r}", line)
+        return cls(name, parse_type_name(value["type"], line))
+
+    def apply(self, site, weaver):
+        struct = site.node.child_by_field_name("type")
+        if struct is None or struct.type != "struct_type":
+            return
+        fields = struct.named_children[0]
+        close = fields.end_byte - 1
+        weaver.edits.add(close, close, [Gen(f"\n{self.name} {spell_type(self.type, weaver)}\n")],
+                         origin=f"add-struct-field of {site.aspect_id}")

@@ -1,0 +1,158 @@
+"""Code templates: Go text/template text that renders Go source, plus the imports it names.
+
+Rendering turns a template into edit segments: the text is executed against the template
+context, parsed as Go in the shape the advice needs (statements, one expression, or
+declarations), package qualifiers listed in `imports` are renamed to the names the file
+really uses, and every `{{ . }}`-style reference to an original node becomes an `Orig`
+segment so the moved code keeps its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..engine import Gen, Orig, parse_go
+from ..template import Template, TemplateError
+from .errors import SpecError
+from .registry import expect
+
+HOLE = re.compile(r"__tw_node_(\d+)__")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_WRAP = {
+    "statements": ("package p\nfunc _() {\n", "\n}\n"),
+    "expression": ("package p\nvar _ = ", "\n"),
+    "declarations": ("package p\n", "\n"),
+}
+
+
+class RenderError(Exception):
+    """A template that failed to execute or rendered code of the wrong shape."""
+
+
+@dataclass(frozen=True)
+class CodeTemplate:
+    text: str
+    imports: tuple[tuple[str, str], ...]
+    lang: str
+    line: int
+    compiled: object = field(compare=False, repr=False, default=None)
+
+    @classmethod
+    def from_value(cls, value, line: int, version: str) -> "CodeTemplate":
+        """Accepts `{template, imports, lang}` (or a bare template string)."""
+        if isinstance(value, str):
+            value = {"template": value}
+        expect(value, dict, "a code template mapping with template and imports", line)
+        unknown = set(value) - {"template", "imports", "lang", "links"}
+        if unknown:
+            raise SpecError(f"unknown code template field {sorted(unknown)[0]!r} (expected template, imports, lang)", line)
+        if "template" not in value:
+            raise SpecError("missing template", line)
+        text = expect(value["template"], str, "a template string", line)
+        imports = expect(value.get("imports") or {}, dict, "a mapping of alias to import path", line)
+        for alias, path in imports.items():
+            if not isinstance(alias, str) or not _IDENT.match(alias) or alias in ("_", "."):
+                raise SpecError(f"bad import alias {alias!r}: expected an identifier", line)
+            expect(path, str, "an import path string", line)
+        lang = value.get("lang") or ""
+        if lang and not re.match(r"^go1\.\d+$", str(lang)):
+            raise SpecError(f"bad lang {lang!r}: expected go1.N", line)
+        tmpl = Template("code", funcs={"Version": lambda: version})
+        try:
+            tmpl.parse(text)
+        except TemplateError as err:
+            raise SpecError(f"template syntax error: {err}", line)
+        _check_qualifiers(text, imports, line)
+        return cls(text, tuple(sorted(imports.items())), str(lang), line, tmpl)
+
+    def render(self, dot, shape: str, weaver) -> list:
+        """Execute against `dot` and return Gen/Orig segments (RenderError on failure)."""
+        try:
+            text = self.compiled.execute(dot)
+        except TemplateError as err:
+            raise RenderError(str(err))
+        return _segments(text, shape, dict(self.imports), dot.holes, weaver)
+
+
+_WELL_KNOWN = frozenset("""bufio bytes context crypto database driver encoding errors expvar flag fmt hash
+html http httptrace io ioutil json log maps math net os path reflect regexp runtime slices slog sort sql
+strconv strings sync atomic syscall testing time unicode unsafe url otel trace attribute codes metric
+propagation otelhttp otelsql otelslog otelgrpc semconv baggage grpc""".split())
+_QUALIFIED = re.compile(r"(?<![\w.])([a-z][A-Za-z0-9_]*)\.[A-Z]")
+_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def _check_qualifiers(text: str, imports: dict, line: int) -> None:
+    """Catch the commonest template bug at load time: a well-known package qualifier in the
+    template's Go text that `imports` does not list (it would bind to whatever the user's
+    file has, or to nothing)."""
+    static = _ACTION.sub(" ", text)
+    for m in _QUALIFIED.finditer(static):
+        name = m.group(1)
+        if name in _WELL_KNOWN and name not in imports and not re.search(rf"\b{name}\s*(:=|,|\s+[\w*\[])", static):
+            raise SpecError(f"template uses package {name!r} but imports does not list it", line)
+
+
+def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list:
+    prefix, suffix = _WRAP[shape]
+    wrapped = (prefix + text + suffix).encode()
+    tree = parse_go(wrapped)
+    base = len(prefix.encode())
+    _check_shape(tree.root_node, shape, text)
+    renames = []
+    for ident in _qualifiers(tree.root_node, imports):
+        alias = ident.text.decode()
+        renames.append((ident.start_byte - base, ident.end_byte - base, weaver.import_name(imports[alias], alias)))
+    body = text.encode()
+    out, pos = [], 0
+    for start, end, name in sorted(renames):
+        out.append(body[pos:start].decode())
+        out.append(name)
+        pos = end
+    out.append(body[pos:].decode())
+    return _split_holes("".join(out), holes)
+
+
+def _split_holes(text: str, holes: list) -> list:
+    segments, pos = [], 0
+    for m in HOLE.finditer(text):
+        if m.start() > pos:
+            segments.append(Gen(text[pos:m.start()]))
+        start, end = holes[int(m.group(1))]
+        segments.append(Orig(start, end))
+        pos = m.end()
+    if pos < len(text):
+        segments.append(Gen(text[pos:]))
+    return segments
+
+
+def _check_shape(root, shape: str, text: str) -> None:
+    if root.has_error:
+        raise RenderError(f"template rendered invalid Go {shape}: {text.strip()[:200]!r}")
+    if shape == "expression":
+        spec = root.named_children[-1].named_children[0]
+        values = spec.child_by_field_name("value")
+        if values is None or len(values.named_children) != 1:
+            raise RenderError(f"template must render exactly one expression, got {text.strip()[:200]!r}")
+    if shape == "declarations":
+        for child in root.named_children[1:]:
+            if child.type == "import_declaration":
+                raise RenderError("templates may not contain import declarations: list them under imports")
+
+
+def _qualifiers(root, imports: dict):
+    """Identifier nodes used as package qualifiers whose name is an `imports` alias."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        t = node.type
+        if t == "selector_expression":
+            operand = node.child_by_field_name("operand")
+            if operand.type == "identifier" and operand.text.decode() in imports:
+                yield operand
+        elif t == "qualified_type":
+            pkg = node.child_by_field_name("package")
+            if pkg.text.decode() in imports:
+                yield pkg
+        stack.extend(node.named_children)

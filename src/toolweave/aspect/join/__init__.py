@@ -1,0 +1,2 @@
+"""Join point kinds, one module per family: logic, package, directive, function, calls,
+structs, decls. Importing a module registers its kinds."""

@@ -1,0 +1,31 @@
+"""directive: nodes carrying `//name` directly or on their enclosing statement/declaration."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import SpecError
+from ..registry import JoinPoint, expect, join_point
+from ..site import find_directive
+
+_NAME = re.compile(r"^[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-]+)*$")
+
+
+@join_point("directive")
+class Directive(JoinPoint):
+    def __init__(self, name: str):
+        self.name = name
+        self.needle = ("//" + name).encode()
+
+    @classmethod
+    def from_value(cls, value, line, build):
+        expect(value, str, "a directive name such as weave:span", line)
+        if value.startswith("//") or not _NAME.match(value):
+            raise SpecError(f"bad directive name {value!r}: write it without '//', e.g. weave:span", line)
+        return cls(value)
+
+    def matches(self, site):
+        return find_directive(site.node, self.name.encode()) is not None
+
+    def file_may_match(self, data):
+        return self.needle in data

@@ -1,0 +1,95 @@
+"""struct-definition and struct-literal."""
+
+from __future__ import annotations
+
+from ..errors import SpecError
+from ..registry import JoinPoint, expect, join_point
+from ..types import names_type, parse_qualified
+
+
+@join_point("struct-definition")
+class StructDefinition(JoinPoint):
+    node_types = frozenset({"type_spec"})
+
+    def __init__(self, path, name):
+        self.path, self.name = path, name
+
+    @classmethod
+    def from_value(cls, value, line, build):
+        expect(value, str, "a type name such as example.com/pkg.Type", line)
+        return cls(*parse_qualified(value, line, "struct type"))
+
+    def matches(self, site):
+        node = site.node
+        type_node = node.child_by_field_name("type")
+        if type_node is None or type_node.type != "struct_type":
+            return False
+        if node.child_by_field_name("name").text.decode() != self.name:
+            return False
+        pkg = site.package.import_path
+        return not self.path or not pkg or pkg == self.path
+
+    def package_may_match(self, package):
+        if not package.import_path or not self.path:
+            return None
+        return package.import_path == self.path
+
+    def file_may_match(self, data):
+        return self.name.encode() in data and b"struct" in data
+
+
+@join_point("struct-literal")
+class StructLiteral(JoinPoint):
+    node_types = frozenset({"composite_literal", "unary_expression", "keyed_element"})
+
+    def __init__(self, path, name, match, field):
+        self.path, self.name, self.match, self.field = path, name, match, field
+
+    @classmethod
+    def from_value(cls, value, line, build):
+        expect(value, dict, "a mapping with type and match or field", line)
+        unknown = set(value) - {"type", "match", "field"}
+        if unknown:
+            raise SpecError(f"unknown field {sorted(unknown)[0]!r} (expected type, match, field)", line)
+        if "type" not in value:
+            raise SpecError("missing type", line)
+        path, name = parse_qualified(expect(value["type"], str, "a type name", line), line, "struct type")
+        match = value.get("match", "any")
+        if match not in ("any", "value-only", "pointer-only"):
+            raise SpecError(f"bad match {match!r} (expected any, value-only, pointer-only)", line)
+        if "field" in value and "match" in value:
+            raise SpecError("use either match or field, not both", line)
+        field = value.get("field")
+        if field is not None:
+            expect(field, str, "a field name", line)
+        return cls(path, name, match, field)
+
+    def _literal_of_type(self, lit, fctx) -> bool:
+        if lit is None or lit.type != "composite_literal":
+            return False
+        type_node = lit.child_by_field_name("type")
+        return type_node is not None and names_type(type_node, self.path, self.name, fctx)
+
+    def matches(self, site):
+        node = site.node
+        if self.field is not None:
+            if node.type != "keyed_element":
+                return False
+            key = node.named_children[0]
+            body = node.parent
+            return (key.text.decode() == self.field and body is not None
+                    and self._literal_of_type(body.parent, site.file))
+        if node.type == "unary_expression":
+            operand = node.child_by_field_name("operand")
+            return (self.match == "pointer-only" and node.children[0].type == "&"
+                    and self._literal_of_type(operand, site.file))
+        if node.type != "composite_literal" or self.match == "pointer-only":
+            return False
+        if self.match == "value-only":
+            parent = node.parent
+            if parent is not None and parent.type == "unary_expression" and parent.children[0].type == "&":
+                return False
+        return self._literal_of_type(node, site.file)
+
+    def file_may_match(self, data):
+        return self.name.encode() in data and (self.field is None or self.field.encode() in data)

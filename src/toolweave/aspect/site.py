@@ -1,0 +1,183 @@
+"""FileContext and Site: what join points and advice see of a file and of one node in it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..engine import ImportTable, SourceFile
+from .registry import FUNCTION_TYPES
+
+_IGNORE = re.compile(rb"//(?:weave|orchestrion):ignore(?:[ \t]|$)", re.M)
+#: Parents whose children are whole statements or declarations: a directive search stops here.
+_BOUNDARY_PARENTS = frozenset({"statement_list", "block", "source_file", "communication_case",
+                               "expression_case", "type_case", "default_case"})
+
+
+class FileContext:
+    """One file being woven: source, imports, package facts, and lazily computed indexes."""
+
+    def __init__(self, source: SourceFile, package):
+        self.source = source
+        self.package = package
+        self.imports = ImportTable.of(source.root)
+
+    @cached_property
+    def ignored(self) -> tuple[tuple[int, int], ...]:
+        """Byte ranges pruned by `//weave:ignore` / `//orchestrion:ignore`."""
+        if not _IGNORE.search(self.source.data):
+            return ()
+        ranges = []
+        stack = [self.source.root]
+        while stack:
+            node = stack.pop()
+            for child in node.named_children:
+                if child.type == "comment":
+                    if _IGNORE.match(child.text):
+                        target = _next_code_sibling(child)
+                        if target is not None:
+                            ranges.append((target.start_byte, target.end_byte))
+                else:
+                    stack.append(child)
+        return tuple(ranges)
+
+    def is_ignored(self, node) -> bool:
+        return any(s <= node.start_byte and node.end_byte <= e for s, e in self.ignored)
+
+    def resolve_qualifier(self, ident) -> str | None:
+        """The import path a qualifier identifier node refers to, unless a local shadows it."""
+        name = ident.text.decode()
+        path = self.imports.resolve(name)
+        if path is None or name in self.local_names:
+            return None
+        return path
+
+    @cached_property
+    def package_clause_name(self) -> str:
+        for child in self.source.root.named_children:
+            if child.type == "package_clause":
+                return child.named_children[0].text.decode() if child.named_children else ""
+        return ""
+
+    @cached_property
+    def qualifier_uses(self) -> list[tuple[str, int]]:
+        """(name, offset) of every identifier used as a package qualifier in the file."""
+        uses = []
+        stack = [self.source.root]
+        while stack:
+            node = stack.pop()
+            t = node.type
+            if t == "selector_expression":
+                operand = node.child_by_field_name("operand")
+                if operand.type == "identifier":
+                    uses.append((operand.text.decode(), operand.start_byte))
+            elif t == "qualified_type":
+                pkg = node.child_by_field_name("package")
+                uses.append((pkg.text.decode(), pkg.start_byte))
+            elif t == "import_declaration":
+                continue
+            stack.extend(node.named_children)
+        return uses
+
+    @cached_property
+    def local_names(self) -> frozenset:
+        """Names declared in the file other than by imports (parameters, variables, types,
+        functions, labels...): a syntactic over-approximation of what may shadow an import."""
+        names = set()
+        stack = [self.source.root]
+        while stack:
+            node = stack.pop()
+            t = node.type
+            if t in ("import_declaration", "comment"):
+                continue
+            if t in _DECLARING:
+                for child in _declared_identifiers(node):
+                    names.add(child.text.decode())
+            stack.extend(node.named_children)
+        return frozenset(names)
+
+
+_DECLARING = frozenset({
+    "parameter_declaration", "variadic_parameter_declaration", "var_spec", "const_spec",
+    "type_spec", "type_alias", "short_var_declaration", "range_clause", "function_declaration",
+    "method_declaration", "labeled_statement", "type_switch_statement", "receive_statement",
+    "type_parameter_declaration",
+})
+
+
+def _declared_identifiers(node):
+    t = node.type
+    if t in ("short_var_declaration", "range_clause", "receive_statement"):
+        left = node.child_by_field_name("left")
+        return [c for c in (left.named_children if left is not None else []) if c.type == "identifier"]
+    if t == "type_switch_statement":
+        alias = node.child_by_field_name("alias")
+        return [c for c in (alias.named_children if alias is not None else []) if c.type == "identifier"]
+    return [c for c in node.children_by_field_name("name")
+            if c.type in ("identifier", "type_identifier", "field_identifier", "label_name")]
+
+
+def _next_code_sibling(comment):
+    node = comment.next_named_sibling
+    while node is not None and node.type == "comment":
+        node = node.next_named_sibling
+    return node
+
+
+def leading_comments(node):
+    """The comments directly above `node` (contiguous lines, nearest first)."""
+    out = []
+    row = node.start_point[0]
+    prev = node.prev_named_sibling
+    while prev is not None and prev.type == "comment" and prev.end_point[0] >= row - 1:
+        out.append(prev)
+        row = prev.start_point[0]
+        prev = prev.prev_named_sibling
+    return out
+
+
+def directive_matches(comment_text: bytes, name: bytes) -> bytes | None:
+    """The argument text if the comment is `//name` followed by end or white space."""
+    prefix = b"//" + name
+    if not comment_text.startswith(prefix):
+        return None
+    rest = comment_text[len(prefix):]
+    if rest and rest[:1] not in (b" ", b"\t"):
+        return None
+    return rest.strip()
+
+
+def find_directive(node, name: bytes):
+    """The arguments of the nearest `//name` on `node` or the enclosing statement,
+    declaration, assignment, call, defer, go or return (None if there is none)."""
+    while node is not None:
+        for comment in leading_comments(node):
+            args = directive_matches(comment.text.rstrip(), name)
+            if args is not None:
+                return args
+        parent = node.parent
+        if parent is None or parent.type in _BOUNDARY_PARENTS:
+            return None
+        node = parent
+    return None
+
+
+def enclosing_function(node):
+    """The nearest function declaration, method or literal containing (or being) `node`."""
+    while node is not None and node.type not in FUNCTION_TYPES:
+        node = node.parent
+    return node
+
+
+@dataclass
+class Site:
+    """One candidate node in one file."""
+
+    node: object
+    file: FileContext
+    aspect_id: str = ""
+
+    @property
+    def package(self):
+        return self.file.package

@@ -1,0 +1,49 @@
+"""The toolweave command line: parse arguments, delegate, return an exit code.
+
+Exit codes: 0 success, 2 a bad aspect file, 1 any other error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_ERROR, EXIT_ASPECT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"toolweave: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="toolweave", description="Compile-time OpenTelemetry instrumentation for Go.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    weave = sub.add_parser("weave", help="weave single Go files with aspect files (for aspect authors and tests)")
+    weave.add_argument("--aspects", action="append", required=True, metavar="FILE.yml", help="an aspect file (repeatable)")
+    weave.add_argument("--package-path", default="", metavar="IMPORT/PATH", help="import path of the files' package")
+    out = weave.add_mutually_exclusive_group()
+    out.add_argument("--diff", action="store_true", help="print unified diffs instead of files")
+    out.add_argument("-o", dest="output", metavar="DIR", help="write woven files into DIR")
+    weave.add_argument("files", nargs="+", metavar="FILE.go")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.version:
+        from . import __version__
+        print(f"toolweave {__version__}")
+        return EXIT_OK
+    if args.command == "weave":
+        from .commands.weave import run
+        return run(args)
+    _parser().print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

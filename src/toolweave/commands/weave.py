@@ -1,0 +1,56 @@
+"""`toolweave weave`: weave single files and print them, their diffs, or write them to a dir."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+
+from .. import env
+from ..aspect import AspectError, load_aspects
+from ..aspect.facts import PackageFacts
+from ..weave import Failed, Rewritten, weave_file
+
+
+def run(args) -> int:
+    try:
+        aspects = load_aspects(args.aspects)
+    except AspectError as err:
+        print(f"toolweave: {err}", file=sys.stderr)
+        return 2
+    if len(args.files) > 1 and not (args.diff or args.output):
+        print("toolweave: several input files need --diff or -o DIR", file=sys.stderr)
+        return 1
+    package = PackageFacts(import_path=args.package_path)
+    status = 0
+    for path in args.files:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            print(f"toolweave: {path}: {err.strerror}", file=sys.stderr)
+            return 1
+        result = weave_file(path, data, aspects, package)
+        if isinstance(result, Failed):
+            print(f"toolweave: {result.reason}", file=sys.stderr)
+            if env.strict():
+                status = 1
+        woven = result.data if isinstance(result, Rewritten) else data
+        _emit(args, path, data, woven)
+    return status
+
+
+def _emit(args, path: str, before: bytes, after: bytes) -> None:
+    if args.diff:
+        if before != after:
+            lines = difflib.unified_diff(before.decode(errors="surrogateescape").splitlines(True),
+                                         after.decode(errors="surrogateescape").splitlines(True),
+                                         f"a/{path}", f"b/{path}")
+            sys.stdout.write("".join(lines))
+    elif args.output:
+        os.makedirs(args.output, exist_ok=True)
+        with open(os.path.join(args.output, os.path.basename(path)), "wb") as f:
+            f.write(after)
+    else:
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
