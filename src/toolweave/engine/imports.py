@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -29,6 +30,8 @@ def default_name(path: str) -> str:
     last = parts[-1]
     if len(parts) > 1 and last.startswith("v") and last[1:].isdigit():
         last = parts[-2]
+    if re.search(r"\.v\d+$", last):        # gopkg.in/yaml.v3 declares package yaml
+        last = last[: last.rindex(".v")]
     if last.startswith("go-"):
         last = last[3:]
     for suffix in (".go", "-go"):
