@@ -29,10 +29,18 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--diff", action="store_true", help="print unified diffs instead of files")
     out.add_argument("-o", dest="output", metavar="DIR", help="write woven files into DIR")
     weave.add_argument("files", nargs="+", metavar="FILE.go")
+    sub.add_parser("go", help="go build|install|run|test|vet … with weaving (all go flags pass through)")
+    cache = sub.add_parser("cache", help="manage toolweave's cache")
+    cache.add_argument("action", choices=["clean", "dir"])
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["go"]:
+        # Everything after the verb belongs to the go command: no argparse in between.
+        from .commands.go import run
+        return run(argv[1:])
     args = _parser().parse_args(argv)
     if args.version:
         from . import __version__
@@ -40,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "weave":
         from .commands.weave import run
+        return run(args)
+    if args.command == "cache":
+        from .commands.cache import run
         return run(args)
     _parser().print_help(sys.stderr)
     return EXIT_ERROR

@@ -1,0 +1,119 @@
+"""`toolweave go <verb> …`: plan with go list, weave, hand the result to the real go command.
+
+Woven files of the main module, vendor/ and GOROOT reach the compiler through `-overlay`;
+third-party modules that need weaving are copied into the cache and `replace`d; added
+requirements live in a generated module file. The user's tree is never written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from ..aspect import AspectError, load_aspects
+from ..config import load_config
+from .cache import Cache, digest
+from .goargs import parse
+from .goenv import GoError, go_binary, go_env
+from .golist import go_list
+from .langpin import pin, version_key
+from .modfile import ModSetup, prepare
+from .plan import weave_plan
+
+
+class BuildError(Exception):
+    """A failure before the go command runs; one line for the user."""
+
+
+def run(verb: str, args: list[str], log=None) -> int:
+    """Run `go verb args…` with weaving; returns go's exit code."""
+    log = log or (lambda msg: None)
+    cmd = parse(verb, args)
+    cwd = os.path.abspath(cmd.flag("-C") or os.getcwd())
+    base_env = dict(os.environ)
+    env = go_env(cwd, base_env)
+    config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
+    aspects = load_aspects(config.aspect_files())
+    cache = Cache()
+    user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
+    packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
+    main_module = next((p.module for p in packages if p.module and p.module.main), None)
+    result = weave_plan(packages, aspects, cache, lambda p: _read_source(p, user_overlay), main_module)
+    for reason in result.failures:
+        print(f"toolweave: warning: {reason}", file=sys.stderr)
+    if result.failures and _strict():
+        return 1
+    log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
+    if not result.woven:
+        return _exec([go_binary(), verb, *args], cwd=None, env=base_env)
+    setup = _module_setup(env, cache, result.imports, cwd, cmd.flag("-modfile"), base_env)
+    overlay = dict(user_overlay)
+    for wf in result.woven:
+        overlay[wf.path] = cache.put("overlay", digest(wf.path, wf.data), wf.data, ".go")
+    if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
+        _pin_main_module(packages, main_module, setup.go_before, overlay, cache, user_overlay)
+    overlay_path = cache.put("overlay", digest(json.dumps(overlay, sort_keys=True)),
+                             json.dumps({"Replace": overlay}, sort_keys=True, indent=1).encode(), ".json")
+    ours = [f"-overlay={overlay_path}"] + ([setup.flag] if setup.flag else [])
+    rest = cmd.without("-overlay", "-modfile")
+    head = rest[:2] if rest[:1] == ["-C"] else rest[:1] if rest[:1] and rest[0].startswith("-C=") else []
+    argv = [go_binary(), verb, *head, *ours, *rest[len(head):]]
+    return _exec(argv, cwd=None, env={**base_env, **setup.env})
+
+
+def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> None:
+    for pkg in packages:
+        if not (pkg.module and pkg.module.main and main_module and pkg.module.path == main_module.path):
+            continue
+        for path in pkg.go_files:
+            if not path.endswith(".go") or not path.startswith(main_module.dir + os.sep):
+                continue
+            current = overlay.get(path)
+            data = _read_file(current) if current else _read_source(path, user_overlay)
+            pinned = pin(data, version, path)
+            overlay[path] = cache.put("overlay", digest("pin", path, pinned), pinned, ".go")
+
+
+def _read_overlay(flag: str | None, cwd: str) -> dict:
+    if not flag:
+        return {}
+    path = flag if os.path.isabs(flag) else os.path.join(cwd, flag)
+    with open(path) as f:
+        replace = json.load(f).get("Replace", {})
+    return {os.path.normpath(os.path.join(cwd, k)): (os.path.join(cwd, v) if v else "") for k, v in replace.items()}
+
+
+def _module_setup(env, cache, imports, cwd, user_modfile, base_env) -> ModSetup:
+    """The generated module file, when woven code imports anything outside the standard
+    library (a path whose first element has no dot is standard)."""
+    outside_std = {p for p in imports if "." in p.split("/", 1)[0]}
+    if not outside_std:
+        return ModSetup("", {}, "", "")
+    if not env.in_module:
+        raise BuildError("toolweave go needs a Go module (go.mod) to add its runtime requirements")
+    return prepare(env, cache, outside_std, {}, cwd, user_modfile, base_env)
+
+
+def _read_source(path: str, user_overlay: dict) -> bytes:
+    target = user_overlay.get(path, path)
+    return _read_file(target) if target else b""
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _strict() -> bool:
+    from .. import env
+
+    return env.strict()
+
+
+def _exec(argv, cwd, env) -> int:
+    try:
+        return subprocess.call(argv, cwd=cwd, env=env)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,49 @@
+"""The go command: finding it, running it, and reading `go env`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+
+class GoError(Exception):
+    """The go command failed (or is missing); `str()` is one line for the user."""
+
+
+def go_binary() -> str:
+    path = shutil.which("go")
+    if path is None:
+        raise GoError("the go command was not found on PATH: install Go (https://go.dev/dl) or fix PATH")
+    return path
+
+
+def run_go(args: list[str], cwd: str | None = None, env: dict | None = None) -> str:
+    """Run `go args…` and return stdout; GoError with go's stderr on failure."""
+    proc = subprocess.run([go_binary(), *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise GoError(proc.stderr.strip() or f"go {' '.join(args[:2])} failed with exit code {proc.returncode}")
+    return proc.stdout
+
+
+@dataclass(frozen=True)
+class GoEnv:
+    goroot: str
+    gomodcache: str
+    gomod: str         # path of the main module's go.mod ("" or os.devnull outside a module)
+    gowork: str
+    goversion: str     # e.g. go1.26.8
+    goflags: str
+    gocache: str
+
+    @property
+    def in_module(self) -> bool:
+        return bool(self.gomod) and self.gomod != os.devnull
+
+
+def go_env(cwd: str | None = None, env: dict | None = None) -> GoEnv:
+    keys = ["GOROOT", "GOMODCACHE", "GOMOD", "GOWORK", "GOVERSION", "GOFLAGS", "GOCACHE"]
+    data = json.loads(run_go(["env", "-json", *keys], cwd=cwd, env=env))
+    return GoEnv(*(data.get(k, "") for k in keys))

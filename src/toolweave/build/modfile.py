@@ -1,0 +1,106 @@
+"""The generated module file: the user's go.mod plus our requirements, never the user's own.
+
+Module mode: a copy of go.mod/go.sum (or of the user's -modfile) with a requirement on the
+runtime module, `replace`d to its cached copy and to woven module copies; `go list -mod=mod`
+on the added imports then completes requirements and sums in the copy (MVS only raises
+versions, so a newer OpenTelemetry of the user's stays). Workspace mode: a generated go.work
+that uses the user's modules and the runtime module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from . import runtime
+from .cache import Cache, digest
+from .goenv import GoEnv, run_go
+from .langpin import go_line
+
+
+@dataclass(frozen=True)
+class ModSetup:
+    flag: str                # "-modfile=…" for the go command, or "" (workspace: env only)
+    env: dict                # extra environment (GOWORK=… in workspace mode)
+    go_before: str           # the main module's go line as the user wrote it
+    go_after: str            # the go line the build will use
+
+
+def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str], cwd: str,
+            user_modfile: str | None, go_env: dict) -> ModSetup:
+    """Generate (or reuse) the module file for a build that adds `imports` and replaces
+    module paths by woven copies (`replaces`: module path -> directory)."""
+    rt = runtime.runtime_dir(cache)
+    if env.gowork and env.gowork != os.devnull:
+        return _workspace(env, cache, rt, imports, replaces, cwd, go_env)
+    gomod_path = user_modfile or env.gomod
+    with open(gomod_path, "rb") as f:
+        gomod = f.read()
+    gosum = _read(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
+    key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion)
+
+    def fill(tmp):
+        lines = [gomod.decode().rstrip("\n"), "", f"require {runtime.MODULE} v0.0.0-00010101000000-000000000000",
+                 f"replace {runtime.MODULE} => {rt}"]
+        lines += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
+        with open(os.path.join(tmp, "go.mod"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with open(os.path.join(tmp, "go.sum"), "wb") as f:
+            f.write(gosum)
+        run_go(["list", "-mod=mod", f"-modfile={os.path.join(tmp, 'go.mod')}", "-deps", "-e=false",
+                *sorted(imports)], cwd=cwd, env=go_env)
+        # The paths inside are absolute; rename-safe.
+
+    out = cache.directory("modfile", key, fill)
+    with open(os.path.join(out, "go.mod"), "rb") as f:
+        after = go_line(f.read())
+    return ModSetup(f"-modfile={os.path.join(out, 'go.mod')}", {}, go_line(gomod), after)
+
+
+def _workspace(env, cache, rt, imports, replaces, cwd, go_env) -> ModSetup:
+    with open(env.gowork, "rb") as f:
+        work = f.read().decode()
+    base = os.path.dirname(env.gowork)
+    uses = _work_uses(work, base)
+    key = digest("gowork", work, sorted(uses), rt, sorted(imports), sorted(replaces.items()), env.goversion)
+
+    def fill(tmp):
+        version = _max_go(work, [os.path.join(u, "go.mod") for u in uses] + [os.path.join(rt, "go.mod")])
+        text = [f"go {version}", "", "use ("] + [f"\t{u}" for u in uses + [rt]] + [")"]
+        text += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
+        with open(os.path.join(tmp, "go.work"), "w") as f:
+            f.write("\n".join(text) + "\n")
+        sums = _read(env.gowork + ".sum")
+        with open(os.path.join(tmp, "go.work.sum"), "wb") as f:
+            f.write(sums)
+        run_go(["mod", "download"], cwd=cwd, env={**go_env, "GOWORK": os.path.join(tmp, "go.work")})
+
+    out = cache.directory("gowork", key, fill)
+    return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "")
+
+
+def _work_uses(work: str, base: str) -> list[str]:
+    uses = []
+    block = re.search(r"use\s*\((.*?)\)", work, re.S)
+    entries = block.group(1).split() if block else []
+    entries += re.findall(r"(?m)^use\s+(\S+)\s*$", work)
+    for e in entries:
+        e = e.strip('"')
+        uses.append(os.path.normpath(e if os.path.isabs(e) else os.path.join(base, e)))
+    return uses
+
+
+def _max_go(work: str, gomods: list[str]) -> str:
+    from .langpin import version_key
+
+    versions = [go_line(work.encode())] + [go_line(_read(p)) for p in gomods]
+    return max((v for v in versions if v), key=version_key, default="1.22")
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""

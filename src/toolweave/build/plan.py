@@ -1,0 +1,108 @@
+"""Weaving a whole build plan: which packages may be woven, and the woven files of each.
+
+Never woven (LIBRARIES.md rule 1): OpenTelemetry itself, the instrumentation libraries we
+call, and our own runtime module — otherwise rewrites recurse and the SDK traces itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from ..aspect.facts import PackageFacts
+from ..weave import Failed, Rewritten, package_candidates, weave_file
+from .cache import Cache, digest
+from .golist import Package
+from .runtime import is_runtime_import
+
+NEVER_WOVEN = ("go.opentelemetry.io/", "github.com/XSAM/otelsql", "github.com/exaring/otelpgx",
+               "github.com/redis/go-redis/extra/", "github.com/labstack/echo-otel", "github.com/riandyrn/otelchi",
+               "gorm.io/plugin/opentelemetry", "google.golang.org/protobuf/", "google.golang.org/grpc/")
+
+
+@dataclass(frozen=True)
+class WovenFile:
+    path: str            # the original file
+    data: bytes
+    imports: tuple[str, ...]
+    applied: tuple[str, ...]
+
+
+@dataclass
+class PlanResult:
+    woven: list[WovenFile] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    imports: set[str] = field(default_factory=set)
+    cached: int = 0          # files whose weave came from the cache
+    woven_now: int = 0       # files woven in this run
+
+
+def weavable(pkg: Package) -> bool:
+    path = pkg.path
+    if is_runtime_import(path) or any(path.startswith(p) or path == p.rstrip("/") for p in NEVER_WOVEN):
+        return False
+    return bool(pkg.go_files) and not (pkg.is_test_main and pkg.dir == "")
+
+
+def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
+    rel = ""
+    if main_module is not None and pkg.module is not None and pkg.module.main and pkg.module.path == main_module.path:
+        rel = os.path.relpath(pkg.dir, main_module.dir).replace(os.sep, "/") if pkg.dir else ""
+    return PackageFacts(
+        import_path=pkg.path, name=pkg.name, imports=pkg.imports,
+        main_module=main_module.path if main_module else "", module_rel=rel,
+        test_main=pkg.is_test_main, configuration=config,
+        go_version=pkg.module.go_version if pkg.module else "",
+    )
+
+
+def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = ()) -> PlanResult:
+    """Weave every file of every weavable package. `read(path) -> bytes` reads a source
+    file as the build sees it (honouring the user's own overlay)."""
+    result = PlanResult()
+    seen: set[str] = set()
+    for pkg in packages:
+        if not weavable(pkg):
+            continue
+        pf = facts(pkg, main_module, config)
+        candidates = package_candidates(aspects.aspects, pf)
+        if not candidates:
+            continue
+        for path in pkg.go_files:
+            if path in seen or not path.endswith(".go"):
+                continue
+            seen.add(path)
+            _weave_one(path, read(path), candidates, pf, aspects.fingerprint, cache, result)
+    return result
+
+
+def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
+    if not any(a.join_point.file_may_match(data) for a in candidates):
+        return
+    from .. import __version__
+
+    key = digest("weave", __version__, fingerprint, repr(pf), path, data)
+    meta = cache.get("woven", key, ".json")
+    if meta is not None:
+        info = json.loads(meta)
+        result.cached += 1
+        if info["status"] == "rewritten":
+            woven = cache.get("woven", key, ".go")
+            result.woven.append(WovenFile(path, woven, tuple(info["imports"]), tuple(info["applied"])))
+            result.imports.update(info["imports"])
+        elif info["status"] == "failed":
+            result.failures.append(info["reason"])
+        return
+    outcome = weave_file(path, data, candidates, pf)
+    result.woven_now += 1
+    info = {"status": type(outcome).__name__.lower()}
+    if isinstance(outcome, Rewritten):
+        cache.put("woven", key, outcome.data, ".go")
+        info.update(imports=list(outcome.imports), applied=list(outcome.applied))
+        result.woven.append(WovenFile(path, outcome.data, outcome.imports, outcome.applied))
+        result.imports.update(outcome.imports)
+    elif isinstance(outcome, Failed):
+        info["reason"] = outcome.reason
+        result.failures.append(outcome.reason)
+    cache.put("woven", key, json.dumps(info).encode(), ".json")

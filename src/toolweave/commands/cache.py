@@ -1,0 +1,15 @@
+"""`toolweave cache clean|dir`."""
+
+from __future__ import annotations
+
+from ..build.cache import Cache
+
+
+def run(args) -> int:
+    cache = Cache()
+    if args.action == "dir":
+        print(cache.root)
+        return 0
+    removed = cache.clean()
+    print(f"removed {removed} files from {cache.root}")
+    return 0

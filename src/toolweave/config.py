@@ -1,0 +1,77 @@
+"""Tool configuration: built-in integrations, `toolweave.yml` at the module root, TOOLWEAVE_*.
+
+    # toolweave.yml
+    integrations:
+      disabled: [weave-log]      # names of built-in aspect files (data/aspects/NAME.yml), or "*"
+    aspects:                     # more aspect files, relative to toolweave.yml
+      - tracing/aspects.yml
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .aspect.errors import AspectError
+
+BUILTIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "aspects")
+CONFIG_NAME = "toolweave.yml"
+DISABLED_ENV = "TOOLWEAVE_DISABLED_INTEGRATIONS"
+
+
+@dataclass(frozen=True)
+class Config:
+    disabled: frozenset
+    extra_aspects: tuple[str, ...]
+    source: str = ""
+
+    def active_builtins(self) -> list[tuple[str, str]]:
+        """(name, path) of every enabled built-in aspect file."""
+        out = []
+        for name in sorted(os.listdir(BUILTIN_DIR)) if os.path.isdir(BUILTIN_DIR) else []:
+            if not name.endswith(".yml"):
+                continue
+            integration = name[:-4]
+            if "*" in self.disabled or integration in self.disabled:
+                continue
+            out.append((integration, os.path.join(BUILTIN_DIR, name)))
+        return out
+
+    def aspect_files(self) -> list[str]:
+        return [p for _, p in self.active_builtins()] + list(self.extra_aspects)
+
+
+def builtin_names() -> list[str]:
+    return [n[:-4] for n in sorted(os.listdir(BUILTIN_DIR)) if n.endswith(".yml")] if os.path.isdir(BUILTIN_DIR) else []
+
+
+def load_config(module_dir: str | None) -> Config:
+    disabled = {x.strip() for x in os.environ.get(DISABLED_ENV, "").split(",") if x.strip()}
+    path = os.path.join(module_dir, CONFIG_NAME) if module_dir else ""
+    if not path or not os.path.exists(path):
+        return Config(frozenset(disabled), ())
+    from .aspect.yamlnodes import load_located
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = load_located(f.read()) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise AspectError(f"cannot read configuration: {err}", path)
+    if not isinstance(doc, dict):
+        raise AspectError("toolweave.yml must be a mapping", path, 1)
+    unknown = set(doc) - {"integrations", "aspects"}
+    if unknown:
+        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects)", path, doc.lines.get(sorted(unknown)[0], 1))
+    integrations = doc.get("integrations") or {}
+    listed = integrations.get("disabled") or [] if isinstance(integrations, dict) else []
+    if not isinstance(listed, list):
+        raise AspectError("integrations.disabled must be a list of names", path, doc.lines.get("integrations", 1))
+    known = set(builtin_names()) | {"*"}
+    for name in listed:
+        if name not in known:
+            raise AspectError(f"unknown integration {name!r} (known: {', '.join(sorted(known - {'*'}))})", path, doc.lines.get("integrations", 1))
+    extra = doc.get("aspects") or []
+    if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
+        raise AspectError("aspects must be a list of file paths", path, doc.lines.get("aspects", 1))
+    return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path)
