@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("-o", dest="output", metavar="DIR", help="write woven files into DIR")
     weave.add_argument("files", nargs="+", metavar="FILE.go")
     sub.add_parser("go", help="go build|install|run|test|vet … with weaving (all go flags pass through)")
+    sub.add_parser("diff", help="print every change a build would weave, as unified diffs")
+    sub.add_parser("list", help="print the active aspects and the packages and files they touch")
     cache = sub.add_parser("cache", help="manage toolweave's cache")
     cache.add_argument("action", choices=["clean", "dir"])
     return parser
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         # Everything after the verb belongs to the go command: no argparse in between.
         from .commands.go import run
         return run(argv[1:])
+    if argv[:1] in (["diff"], ["list"]):
+        from .commands.inspect import run
+        return run(argv[0], argv[1:])
     args = _parser().parse_args(argv)
     if args.version:
         from . import __version__

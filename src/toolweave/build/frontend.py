@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from .goargs import parse
 from .goenv import GoError, go_binary, go_env
 from .golist import go_list
 from .langpin import pin, version_key
+from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, prepare
 from .plan import weave_plan
 
@@ -27,9 +29,26 @@ class BuildError(Exception):
     """A failure before the go command runs; one line for the user."""
 
 
-def run(verb: str, args: list[str], log=None) -> int:
-    """Run `go verb args…` with weaving; returns go's exit code."""
-    log = log or (lambda msg: None)
+@dataclass
+class Planned:
+    """A planned and woven build: everything the go command needs, and what `diff` and
+    `list` report."""
+
+    cmd: object
+    cwd: str
+    env: object
+    base_env: dict
+    config: object
+    aspects: object
+    cache: Cache
+    user_overlay: dict
+    packages: list
+    main_module: object
+    result: object
+
+
+def plan(verb: str, args: list[str]) -> Planned:
+    """go list with the user's flags, then weave every package of the plan."""
     cmd = parse(verb, args)
     cwd = os.path.abspath(cmd.flag("-C") or os.getcwd())
     base_env = dict(os.environ)
@@ -41,6 +60,16 @@ def run(verb: str, args: list[str], log=None) -> int:
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     result = weave_plan(packages, aspects, cache, lambda p: _read_source(p, user_overlay), main_module)
+    return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result)
+
+
+def run(verb: str, args: list[str], log=None) -> int:
+    """Run `go verb args…` with weaving; returns go's exit code."""
+    log = log or (lambda msg: None)
+    planned = plan(verb, args)
+    cmd, cwd, env, base_env, cache = planned.cmd, planned.cwd, planned.env, planned.base_env, planned.cache
+    user_overlay, packages, main_module, result = (planned.user_overlay, planned.packages,
+                                                   planned.main_module, planned.result)
     for reason in result.failures:
         print(f"toolweave: warning: {reason}", file=sys.stderr)
     if result.failures and _strict():
@@ -48,9 +77,11 @@ def run(verb: str, args: list[str], log=None) -> int:
     log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
     if not result.woven:
         return _exec([go_binary(), verb, *args], cwd=None, env=base_env)
-    setup = _module_setup(env, cache, result.imports, cwd, cmd.flag("-modfile"), base_env)
+    in_overlay, copies = split_woven(result.woven, packages, env.gomodcache)
+    replaces = {m.path: copy_module(cache, m, files) for m, files in copies.items()}
+    setup = _module_setup(env, cache, result.imports, replaces, cwd, cmd.flag("-modfile"), base_env)
     overlay = dict(user_overlay)
-    for wf in result.woven:
+    for wf in in_overlay:
         overlay[wf.path] = cache.put("overlay", digest(wf.path, wf.data), wf.data, ".go")
     if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
         _pin_main_module(packages, main_module, setup.go_before, overlay, cache, user_overlay)
@@ -85,15 +116,15 @@ def _read_overlay(flag: str | None, cwd: str) -> dict:
     return {os.path.normpath(os.path.join(cwd, k)): (os.path.join(cwd, v) if v else "") for k, v in replace.items()}
 
 
-def _module_setup(env, cache, imports, cwd, user_modfile, base_env) -> ModSetup:
+def _module_setup(env, cache, imports, replaces, cwd, user_modfile, base_env) -> ModSetup:
     """The generated module file, when woven code imports anything outside the standard
     library (a path whose first element has no dot is standard)."""
     outside_std = {p for p in imports if "." in p.split("/", 1)[0]}
-    if not outside_std:
+    if not outside_std and not replaces:
         return ModSetup("", {}, "", "")
     if not env.in_module:
         raise BuildError("toolweave go needs a Go module (go.mod) to add its runtime requirements")
-    return prepare(env, cache, outside_std, {}, cwd, user_modfile, base_env)
+    return prepare(env, cache, outside_std, replaces, cwd, user_modfile, base_env)
 
 
 def _read_source(path: str, user_overlay: dict) -> bytes:
