@@ -30,6 +30,13 @@ class RenderError(Exception):
     """A template that failed to execute or rendered code of the wrong shape."""
 
 
+class Segments(list):
+    """Rendered Gen/Orig segments. `kind`: for shape "expression", the tree-sitter type of
+    the rendered expression (advice that put it in an operand position need it)."""
+
+    kind = ""
+
+
 @dataclass(frozen=True)
 class CodeTemplate:
     text: str
@@ -99,7 +106,7 @@ def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list
     wrapped = (prefix + text + suffix).encode()
     tree = parse_go(wrapped)
     base = len(prefix.encode())
-    _check_shape(tree.root_node, shape, text)
+    kind = _check_shape(tree.root_node, shape, text)
     renames = []
     for ident in _qualifiers(tree.root_node, imports):
         alias = ident.text.decode()
@@ -111,7 +118,9 @@ def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list
         out.append(name)
         pos = end
     out.append(body[pos:].decode())
-    return _split_holes("".join(out), holes)
+    segments = Segments(_split_holes("".join(out), holes))
+    segments.kind = kind
+    return segments
 
 
 def _split_holes(text: str, holes: list) -> list:
@@ -127,7 +136,9 @@ def _split_holes(text: str, holes: list) -> list:
     return segments
 
 
-def _check_shape(root, shape: str, text: str) -> None:
+def _check_shape(root, shape: str, text: str) -> str:
+    """RenderError unless `root` (the wrapped rendering) has the shape; for an expression,
+    returns the type of its root node."""
     if root.has_error:
         raise RenderError(f"template rendered invalid Go {shape}: {text.strip()[:200]!r}")
     if shape == "expression":
@@ -135,10 +146,12 @@ def _check_shape(root, shape: str, text: str) -> None:
         values = spec.child_by_field_name("value")
         if values is None or len(values.named_children) != 1:
             raise RenderError(f"template must render exactly one expression, got {text.strip()[:200]!r}")
+        return values.named_children[0].type
     if shape == "declarations":
         for child in root.named_children[1:]:
             if child.type == "import_declaration":
                 raise RenderError("templates may not contain import declarations: list them under imports")
+    return ""
 
 
 def _qualifiers(root, imports: dict):

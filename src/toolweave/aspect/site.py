@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..engine import ImportTable, SourceFile
 from .registry import FUNCTION_TYPES
+from .scope import shadowed
 
 _IGNORE = re.compile(rb"//(?:weave|orchestrion):ignore(?:[ \t]|$)", re.M)
 #: Parents whose children are whole statements or declarations: a directive search stops here.
@@ -46,10 +47,11 @@ class FileContext:
         return any(s <= node.start_byte and node.end_byte <= e for s, e in self.ignored)
 
     def resolve_qualifier(self, ident) -> str | None:
-        """The import path a qualifier identifier node refers to, unless a local shadows it."""
+        """The import path a qualifier identifier node refers to, unless a local declaration
+        in scope there shadows it (a shadow elsewhere in the file does not matter)."""
         name = ident.text.decode()
         path = self.imports.resolve(name)
-        if path is None or name in self.local_names:
+        if path is None or (name in self.local_names and shadowed(ident)):
             return None
         return path
 
@@ -122,15 +124,32 @@ def _next_code_sibling(comment):
     node = comment.next_named_sibling
     while node is not None and node.type == "comment":
         node = node.next_named_sibling
+    if node is not None and node.type == "statement_list":
+        # tree-sitter-go puts a comment above a block's first statement before the
+        # statement_list: it belongs to that first statement, not to the whole list.
+        node = next((c for c in node.named_children if c.type != "comment"), None)
     return node
 
 
+def _prev_sibling(node):
+    """The previous named sibling, seen through the statement_list boundary: the first
+    statement of a block is preceded by the comments tree-sitter leaves outside the list."""
+    prev = node.prev_named_sibling
+    if prev is None and node.parent is not None and node.parent.type == "statement_list":
+        prev = node.parent.prev_named_sibling
+    return prev
+
+
 def leading_comments(node):
-    """The comments directly above `node` (contiguous lines, nearest first)."""
+    """The comments directly above `node` (contiguous lines, nearest first); a comment
+    ending a line of code (`x := 1 // note`) belongs to that code, not to what follows."""
     out = []
     row = node.start_point[0]
-    prev = node.prev_named_sibling
+    prev = _prev_sibling(node)
     while prev is not None and prev.type == "comment" and prev.end_point[0] >= row - 1:
+        before = _prev_sibling(prev)
+        if before is not None and before.end_point[0] == prev.start_point[0]:
+            break
         out.append(prev)
         row = prev.start_point[0]
         prev = prev.prev_named_sibling
@@ -146,6 +165,59 @@ def directive_matches(comment_text: bytes, name: bytes) -> bytes | None:
     if rest and rest[:1] not in (b" ", b"\t"):
         return None
     return rest.strip()
+
+
+def carries_directive(node, name: bytes) -> bool:
+    """Whether `//name` applies to `node`: it is on the node, or on a node it inherits
+    directives from (see `_directive_parent`). Arguments of a call never inherit: a directive
+    on `step(load())` is about `step`, not `load()`."""
+    while node is not None:
+        if any(directive_matches(c.text.rstrip(), name) is not None for c in leading_comments(node)):
+            return True
+        node = _directive_parent(node)
+    return False
+
+
+def _directive_parent(node):
+    """The node whose directives also apply to `node` (Orchestrion's rules), else None:
+    a spec inherits from its declaration; the right side of an assignment (and the left of
+    `:=`) from the statement; the callee of a call from the call; the value of a `defer`,
+    `go`, `return`, send, labeled or expression statement from the statement; and (our
+    addition, for `var f = func…`) the values of a var/const spec from the spec."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if node.type in ("var_spec", "const_spec"):
+        while parent is not None and parent.type in ("var_spec_list", "const_spec_list"):
+            parent = parent.parent
+        return parent
+    t = parent.type
+    if t == "expression_list":
+        return _list_owner(parent)
+    if t == "call_expression":
+        return parent if _is_field(parent, "function", node) else None
+    if t == "send_statement":
+        return parent if _is_field(parent, "value", node) else None
+    if t in ("defer_statement", "go_statement", "expression_statement", "labeled_statement"):
+        return parent
+    return None
+
+
+def _list_owner(exprs):
+    """The statement or spec an expression_list inherits directives from, or None."""
+    owner = exprs.parent
+    if owner is None:
+        return None
+    if owner.type == "assignment_statement":
+        return owner if _is_field(owner, "right", exprs) else None
+    if owner.type in ("var_spec", "const_spec"):
+        return owner if _is_field(owner, "value", exprs) else None
+    return owner if owner.type in ("short_var_declaration", "return_statement") else None
+
+
+def _is_field(parent, field: str, node) -> bool:
+    child = parent.child_by_field_name(field)
+    return child is not None and (child.start_byte, child.end_byte) == (node.start_byte, node.end_byte)
 
 
 def find_directive(node, name: bytes):

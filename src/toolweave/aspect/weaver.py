@@ -92,8 +92,10 @@ class FileWeaver:
         return splice(source, self.edits.pieces(len(source.data)))
 
     def _add_imports(self) -> None:
-        specs = [f'{alias} "{path}"' for path, alias in self.added.items()]
-        specs += [f'_ "{p}"' for p in self.blank if not self.fctx.imports.imports(p) and p not in self.added]
+        # By path, as gofmt would sort them: the output must not depend on the order in
+        # which templates happened to mention their packages.
+        specs = [f'{alias} "{path}"' for path, alias in sorted(self.added.items())]
+        specs += [f'_ "{p}"' for p in sorted(self.blank) if not self.fctx.imports.imports(p) and p not in self.added]
         if not specs:
             return
         # On the line of the last import (or of the package clause): no line moves.

@@ -31,7 +31,7 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
             user_modfile: str | None, go_env: dict) -> ModSetup:
     """Generate (or reuse) the module file for a build that adds `imports` and replaces
     module paths by woven copies (`replaces`: module path -> directory)."""
-    rt = runtime.runtime_dir(cache)
+    rt = runtime.runtime_dir(cache) if any(runtime.is_runtime_import(p) for p in imports) else ""
     if env.gowork and env.gowork != os.devnull:
         return _workspace(env, cache, rt, imports, replaces, cwd, go_env)
     gomod_path = user_modfile or env.gomod
@@ -40,17 +40,22 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     gosum = _read(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
     key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion)
 
+    wants_runtime = any(runtime.is_runtime_import(p) for p in imports)
+
     def fill(tmp):
-        lines = [gomod.decode().rstrip("\n"), "", f"require {runtime.MODULE} v0.0.0-00010101000000-000000000000",
-                 f"replace {runtime.MODULE} => {rt}"]
+        lines = [gomod.decode().rstrip("\n"), ""]
+        if wants_runtime:
+            lines += [f"require {runtime.MODULE} {runtime.VERSION}", f"replace {runtime.MODULE} => {rt}"]
         lines += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
         with open(os.path.join(tmp, "go.mod"), "w") as f:
             f.write("\n".join(lines) + "\n")
         with open(os.path.join(tmp, "go.sum"), "wb") as f:
             f.write(gosum)
-        run_go(["list", "-mod=mod", f"-modfile={os.path.join(tmp, 'go.mod')}", "-deps", "-e=false",
-                *sorted(imports)], cwd=cwd, env=go_env)
-        # The paths inside are absolute; rename-safe.
+        if imports:
+            # Completes requirements and go.sum in the copy (paths inside are absolute, so
+            # the directory can be renamed into place afterwards).
+            run_go(["list", "-mod=mod", f"-modfile={os.path.join(tmp, 'go.mod')}", "-deps",
+                    *sorted(imports)], cwd=cwd, env=go_env)
 
     out = cache.directory("modfile", key, fill)
     with open(os.path.join(out, "go.mod"), "rb") as f:
@@ -66,8 +71,9 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env) -> ModSetup:
     key = digest("gowork", work, sorted(uses), rt, sorted(imports), sorted(replaces.items()), env.goversion)
 
     def fill(tmp):
-        version = _max_go(work, [os.path.join(u, "go.mod") for u in uses] + [os.path.join(rt, "go.mod")])
-        text = [f"go {version}", "", "use ("] + [f"\t{u}" for u in uses + [rt]] + [")"]
+        extra = [rt] if rt else []
+        version = _max_go(work, [os.path.join(u, "go.mod") for u in uses + extra])
+        text = [f"go {version}", "", "use ("] + [f"\t{u}" for u in uses + extra] + [")"]
         text += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
         with open(os.path.join(tmp, "go.work"), "w") as f:
             f.write("\n".join(text) + "\n")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from .cache import Cache, digest
 
 MODULE = "toolweave.dev/runtime"
+VERSION = "v0.0.0-00010101000000-000000000000"   # a pseudo-version: `replace` supplies the code
 SOURCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "runtime")
 
 

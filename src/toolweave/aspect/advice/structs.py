@@ -39,6 +39,22 @@ class AddStructField(Advice):
         if struct is None or struct.type != "struct_type":
             return
         fields = struct.named_children[0]
-        close = fields.end_byte - 1
-        weaver.edits.add(close, close, [Gen(f"\n{self.name} {spell_type(self.type, weaver)}\n")],
-                         origin=f"add-struct-field of {site.aspect_id}")
+        field = f"{self.name} {spell_type(self.type, weaver)}"
+        at, text = _append_point(weaver.fctx.source.data, fields.end_byte - 1, field)
+        weaver.edits.add(at, at, [Gen(text)], origin=f"add-struct-field of {site.aspect_id}")
+
+
+def _append_point(data: bytes, close: int, field: str) -> tuple[int, str]:
+    """Where and as what text to append `field` to the field list whose `}` is at `close`.
+    The texts compose when several fields are appended at one point: a line of its own when
+    the `}` starts its line (no line moves), else `; `-separated on the brace's line."""
+    line_start = data.rfind(b"\n", 0, close) + 1
+    if not data[line_start:close].strip():
+        return line_start, field + "\n"
+    end = len(data[:close].rstrip())
+    last = data[end - 1:end]
+    if last == b"{":
+        return end, field + "; "
+    if last == b";":
+        return end, " " + field + ";"
+    return end, "; " + field

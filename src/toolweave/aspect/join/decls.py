@@ -26,6 +26,8 @@ class DeclarationOf(JoinPoint):
             return False
         if node.type == "function_declaration":
             return node.child_by_field_name("name").text.decode() == self.name
+        if node.type not in SPECS:
+            return False        # methods (reached through function-body) declare no package name
         top = node.parent
         while top is not None and top.type in ("var_spec_list", "const_spec_list", "var_declaration", "const_declaration"):
             top = top.parent

@@ -1,4 +1,5 @@
-"""directive: nodes carrying `//name` directly or on their enclosing statement/declaration."""
+"""directive: nodes carrying `//name` directly or through the statement/declaration they
+inherit directives from (site.carries_directive)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
-from ..site import find_directive
+from ..site import carries_directive
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.\-]+)*$")
 
@@ -25,7 +26,7 @@ class Directive(JoinPoint):
         return cls(value)
 
     def matches(self, site):
-        return find_directive(site.node, self.name.encode()) is not None
+        return carries_directive(site.node, self.name.encode())
 
     def file_may_match(self, data):
         return self.needle in data

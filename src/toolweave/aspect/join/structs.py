@@ -26,6 +26,9 @@ class StructDefinition(JoinPoint):
             return False
         if node.child_by_field_name("name").text.decode() != self.name:
             return False
+        decl = node.parent
+        if decl is None or decl.parent is None or decl.parent.type != "source_file":
+            return False        # a type declared inside a function is another type
         pkg = site.package.import_path
         return not self.path or not pkg or pkg == self.path
 
