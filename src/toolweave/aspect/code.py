@@ -50,6 +50,7 @@ class CodeTemplate:
         """Accepts `{template, imports, lang}` (or a bare template string)."""
         if isinstance(value, str):
             value = {"template": value}
+        lines = getattr(value, "lines", {})
         expect(value, dict, "a code template mapping with template and imports", line)
         unknown = set(value) - {"template", "imports", "lang", "links"}
         if unknown:
@@ -64,13 +65,13 @@ class CodeTemplate:
             expect(path, str, "an import path string", line)
         lang = value.get("lang") or ""
         if lang and not re.match(r"^go1\.\d+$", str(lang)):
-            raise SpecError(f"bad lang {lang!r}: expected go1.N", line)
+            raise SpecError(f"bad lang {lang!r}: expected go1.N", lines.get("lang", line))
         tmpl = Template("code", funcs={"Version": lambda: version})
         try:
             tmpl.parse(text)
         except TemplateError as err:
-            raise SpecError(f"template syntax error: {err}", line)
-        _check_qualifiers(text, imports, line)
+            raise SpecError(f"template syntax error: {err}", lines.get("template", line))
+        _check_qualifiers(text, imports, lines.get("template", line))
         return cls(text, tuple(sorted(imports.items())), str(lang), line, tmpl)
 
     def render(self, dot, shape: str, weaver) -> list:
@@ -88,13 +89,14 @@ strconv strings sync atomic syscall testing time unicode unsafe url otel trace a
 propagation otelhttp otelsql otelslog otelgrpc semconv baggage grpc""".split())
 _QUALIFIED = re.compile(r"(?<![\w.])([a-z][A-Za-z0-9_]*)\.[A-Z]")
 _ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+_NOT_CODE = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`]*`|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
 
 def _check_qualifiers(text: str, imports: dict, line: int) -> None:
     """Catch the commonest template bug at load time: a well-known package qualifier in the
     template's Go text that `imports` does not list (it would bind to whatever the user's
     file has, or to nothing)."""
-    static = _ACTION.sub(" ", text)
+    static = _NOT_CODE.sub(" ", _ACTION.sub(" ", text))
     for m in _QUALIFIED.finditer(static):
         name = m.group(1)
         if name in _WELL_KNOWN and name not in imports and not re.search(rf"\b{name}\s*(:=|,|\s+[\w*\[])", static):

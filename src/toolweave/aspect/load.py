@@ -52,8 +52,8 @@ class _Loader:
             raise AspectError(f"cannot read aspect file: {err.strerror}", path)
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise AspectError("aspect file is not UTF-8", path)
+        except UnicodeDecodeError as err:
+            raise AspectError("aspect file is not UTF-8", path, data[:err.start].count(b"\n") + 1)
         self.seen.add(real)
         self.load_text(text, path, chain + (real,))
 
@@ -72,6 +72,9 @@ class _Loader:
             target = os.path.join(os.path.dirname(name), ext)
             if not os.path.exists(target):
                 raise AspectError(f"extends {ext!r}: no such file", name, doc["extends"].lines[i])
+            if os.path.realpath(target) in chain:
+                cycle = chain[chain.index(os.path.realpath(target)):] + (os.path.realpath(target),)
+                raise AspectError(f"extends cycle: {' -> '.join(cycle)}", name, doc["extends"].lines[i])
             self.load_file(target, chain)
         if "meta" in doc:
             self.meta.append((name, dict(doc["meta"])))

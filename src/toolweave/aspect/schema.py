@@ -40,13 +40,20 @@ def first_error(doc):
     """The most relevant schema violation of `doc` as (path, kind, message), or None."""
     import jsonschema
 
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    errors = list(_validator().iter_errors(doc))
+    # A misspelt key also makes the key it was meant to be "missing": report the misspelling.
+    extra = [e for e in errors if e.validator == "additionalProperties"
+             and any(e.absolute_path == r.absolute_path for r in errors if r.validator == "required")]
+    error = jsonschema.exceptions.best_match(extra or errors)
     if error is None:
         return None
     path = list(error.absolute_path)
     kinds = join_point_kinds() | advice_kinds()
     kind = next((str(p) for p in reversed(path) if p in kinds), "")
-    return path, kind, _message(error, path)
+    message = _message(error, path)
+    if error.validator == "additionalProperties":
+        path.append(sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)[0])
+    return path, kind, message
 
 
 def _message(error, path) -> str:

@@ -27,7 +27,10 @@ def _convert(node):
         for key_node, value_node in node.value:
             key = _convert(key_node)
             if isinstance(key, (LDict, LList)):
-                raise yaml.YAMLError(f"line {line}: a mapping key must be a scalar")
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a scalar", key_node.start_mark)
+            if key in out:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first at line {out.lines[key]})", key_node.start_mark)
             out[key] = _convert(value_node)
             out.lines[key] = key_node.start_mark.line + 1
         return out

@@ -21,6 +21,13 @@ def run(args) -> int:
     if len(args.files) > 1 and not (args.diff or args.output):
         print("toolweave: several input files need --diff or -o DIR", file=sys.stderr)
         return 1
+    if args.output:
+        names = [os.path.basename(p) for p in args.files]
+        clash = next((n for n in names if names.count(n) > 1 and
+                      len({os.path.realpath(f) for f in args.files if os.path.basename(f) == n}) > 1), None)
+        if clash:
+            print(f"toolweave: -o {args.output}: several inputs are named {clash}", file=sys.stderr)
+            return 1
     package = PackageFacts(import_path=args.package_path)
     status = 0
     for path in args.files:
@@ -36,7 +43,16 @@ def run(args) -> int:
             if env.strict():
                 status = 1
         woven = result.data if isinstance(result, Rewritten) else data
-        _emit(args, path, data, woven)
+        try:
+            _emit(args, path, data, woven)
+        except OSError as err:
+            where = args.output or "standard output"
+            print(f"toolweave: cannot write {where}: {err.strerror}", file=sys.stderr)
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except OSError:
+                pass
+            return 1
     return status
 
 
@@ -46,7 +62,8 @@ def _emit(args, path: str, before: bytes, after: bytes) -> None:
             lines = difflib.unified_diff(before.decode(errors="surrogateescape").splitlines(True),
                                          after.decode(errors="surrogateescape").splitlines(True),
                                          f"a/{path}", f"b/{path}")
-            sys.stdout.write("".join(lines))
+            sys.stdout.buffer.write("".join(lines).encode("utf-8", "surrogateescape"))
+            sys.stdout.flush()
     elif args.output:
         os.makedirs(args.output, exist_ok=True)
         with open(os.path.join(args.output, os.path.basename(path)), "wb") as f:

@@ -23,7 +23,9 @@ class InjectDeclarations(Advice):
         for link in links:
             if not isinstance(link, str) or not link:
                 raise SpecError(f"bad link {link!r}: expected an import path", line)
-        return cls(code_template({k: v for k, v in value.items() if k != "links"}, line), tuple(links))
+        template = type(value)((k, v) for k, v in value.items() if k != "links")
+        template.lines, template.line = getattr(value, "lines", {}), getattr(value, "line", line)
+        return cls(code_template(template, line), tuple(links))
 
     def templates(self):
         return [self.template]

@@ -22,7 +22,9 @@ class PrependStatements(Advice):
     def from_value(cls, value, line):
         expect(value, (dict, str), "a code template", line)
         if isinstance(value, dict):
-            value = dict(value)
+            lines = getattr(value, "lines", {})
+            value = type(value)(value)
+            value.lines = lines
             order = value.pop("order", 0)
             namespace = value.pop("namespace", None)
             if not isinstance(order, int) or isinstance(order, bool):
