@@ -78,7 +78,7 @@ CASES = [
     Case("empty-advice-list.yml", 6, "trace-println", None, r"non-empty|too short|at least 1"),
     Case("missing-template.yml", 9, "enter-main", "prepend-statements",
          r'"template" is a required property|missing "?template'),
-    Case("append-args-empty-values.yml", 9, "more-args", "append-args", r"non-empty|too short|must not be empty"),
+    Case("append-args-empty-values.yml", 9, "more-args", "append-args", r"non-empty|needs at least 1 item|must not be empty"),
     Case("meta-missing-description.yml", 2, None, None, r'"description"'),
     Case("duplicate-ids.yml", 8, "wrap", None, r"duplicate aspect id \(first at line 3\)"),
     Case("unknown-aspect-field.yml", 6, "trace-println", None, r'unknown field "advise".*did you mean "advice"'),

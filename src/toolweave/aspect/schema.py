@@ -66,14 +66,26 @@ def _message(error, path) -> str:
             return f'unknown {where} kind "{extra[0]}"{did_you_mean(extra[0], choices)}'
         return f'unknown field "{extra[0]}"{did_you_mean(extra[0], error.schema.get("properties", {}))}'
     if v in ("minProperties", "maxProperties") and _where(path) in ("join point", "advice"):
-        return f"a {_where(path)} must have exactly one kind, got {len(error.instance)}"
+        return f"{'an' if _where(path) == 'advice' else 'a'} {_where(path)} must have exactly one kind, got {len(error.instance)}"
     if v == "type":
-        return f"expected {error.validator_value}, got {_yaml_type(error.instance)}"
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"expected {' or '.join(_JSON_TYPES.get(w, w) for w in wanted)}, got {_yaml_type(error.instance)}"
+    if v == "minItems":
+        return f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}, got {len(error.instance)}"
+    if v == "oneOf":
+        return f"expected {_ONE_OF.get(path[-1] if path else '', 'a value of another shape')}, got {_yaml_type(error.instance)}"
     if v == "required":
         return error.message.replace("'", '"')
     if v == "pattern":
         return f"bad value {error.instance!r}"
     return error.message
+
+
+_JSON_TYPES = {"array": "a list", "object": "a mapping", "string": "a string", "boolean": "a boolean",
+               "integer": "an integer", "number": "a number", "null": "null"}
+_ONE_OF = {"advice": "one advice mapping or a list of them", "function": "a list of function options",
+           "package-filter": "a glob string or {pattern, root}", "prepend-statements": "a code template",
+           "wrap-expression": "a code template", "assign-value": "a code template"}
 
 
 def _where(path) -> str:
