@@ -1,0 +1,3 @@
+module templateref
+
+go 1.22
