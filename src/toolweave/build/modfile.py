@@ -44,13 +44,19 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
 
     def fill(tmp):
         lines = [gomod.decode().rstrip("\n"), ""]
+        sums = gosum
         if wants_runtime:
+            # The runtime's go.mod is tidy: its requirements are exactly what its packages
+            # need, which a main module at go >= 1.17 must list too. MVS keeps the user's
+            # newer versions; their sums are in the user's go.sum already.
             lines += [f"require {runtime.MODULE} {runtime.VERSION}", f"replace {runtime.MODULE} => {rt}"]
+            lines += _require_blocks(_read(os.path.join(rt, "go.mod")).decode())
+            sums = _merge_sums(gosum, _read(os.path.join(rt, "go.sum")))
         lines += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
         with open(os.path.join(tmp, "go.mod"), "w") as f:
             f.write("\n".join(lines) + "\n")
         with open(os.path.join(tmp, "go.sum"), "wb") as f:
-            f.write(gosum)
+            f.write(sums)
         if imports:
             # Completes requirements and go.sum in the copy (paths inside are absolute, so
             # the directory can be renamed into place afterwards).
@@ -84,6 +90,18 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env) -> ModSetup:
 
     out = cache.directory("gowork", key, fill)
     return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "")
+
+
+def _require_blocks(gomod: str) -> list[str]:
+    """The `require` directives of a go.mod, as lines to append to another."""
+    out = re.findall(r"(?ms)^require\s*\(.*?^\)", gomod)
+    out += re.findall(r"(?m)^require\s+[^(\s].*$", gomod)
+    return out
+
+
+def _merge_sums(*sums: bytes) -> bytes:
+    lines = dict.fromkeys(line for s in sums for line in s.splitlines() if line.strip())
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def _work_uses(work: str, base: str) -> list[str]:
