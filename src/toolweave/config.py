@@ -16,7 +16,7 @@ from .aspect.errors import AspectError
 
 BUILTIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "aspects")
 CONFIG_NAME = "toolweave.yml"
-DISABLED_ENV = "TOOLWEAVE_DISABLED_INTEGRATIONS"
+from .env import DISABLED_INTEGRATIONS as DISABLED_ENV
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,14 @@ import os
 
 STRICT = "TOOLWEAVE_STRICT"          # "1": a file that cannot be woven is an error, not a warning
 CACHE_DIR = "TOOLWEAVE_CACHE_DIR"    # where woven output and module copies are cached
+RUNTIME_SOURCE = "TOOLWEAVE_RUNTIME_SOURCE"   # another Go runtime module source (development)
+VERBOSE = "TOOLWEAVE_VERBOSE"        # "1": say what was woven and what came from the cache
+DISABLED_INTEGRATIONS = "TOOLWEAVE_DISABLED_INTEGRATIONS"   # comma list of built-ins, or "*"
 
 
 def strict() -> bool:
     return os.environ.get(STRICT, "") not in ("", "0", "false")
+
+
+def verbose() -> bool:
+    return os.environ.get(VERBOSE, "") not in ("", "0", "false")

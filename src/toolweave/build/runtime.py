@@ -10,29 +10,40 @@ import os
 import shutil
 from functools import lru_cache
 
+from .. import env
 from .cache import Cache, digest
 
 MODULE = "toolweave.dev/runtime"
 VERSION = "v0.0.0-00010101000000-000000000000"   # a pseudo-version: `replace` supplies the code
-SOURCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "runtime")
+SHIPPED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "runtime")
 
 
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
+def source_dir() -> str:
+    return os.environ.get(env.RUNTIME_SOURCE) or SHIPPED
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(source: str) -> str:
     parts = []
-    for base, dirs, files in sorted(os.walk(SOURCE_DIR)):
+    for base, dirs, files in sorted(os.walk(source)):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(base, name)
             with open(path, "rb") as f:
-                parts += [os.path.relpath(path, SOURCE_DIR), f.read()]
+                parts += [os.path.relpath(path, source), f.read()]
     return digest(*parts)[:24]
+
+
+def fingerprint() -> str:
+    """Content hash of the runtime module source: a change makes a new cached copy."""
+    return _fingerprint(source_dir())
 
 
 def runtime_dir(cache: Cache) -> str:
     """The cached copy of the runtime module for this fingerprint."""
+    source = source_dir()
     return cache.directory("runtime", fingerprint(),
-                           lambda tmp: shutil.copytree(SOURCE_DIR, tmp, dirs_exist_ok=True))
+                           lambda tmp: shutil.copytree(source, tmp, dirs_exist_ok=True))
 
 
 def is_runtime_import(path: str) -> bool:

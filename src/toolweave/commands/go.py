@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
+from .. import env
 from ..aspect import AspectError
 from ..build.goargs import VERBS
 
@@ -18,8 +18,7 @@ def run(argv: list[str]) -> int:
     from ..build.frontend import BuildError, run as frontend
     from ..build.goenv import GoError
 
-    verbose = os.environ.get("TOOLWEAVE_VERBOSE", "") not in ("", "0")
-    log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if verbose else None
+    log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
     try:
         return frontend(argv[0], argv[1:], log)
     except AspectError as err:
