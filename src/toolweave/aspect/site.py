@@ -8,7 +8,7 @@ from functools import cached_property
 
 from ..engine import ImportTable, SourceFile
 from .registry import FUNCTION_TYPES
-from .scope import shadowed
+from .scope import is_field, shadowed
 
 _IGNORE = re.compile(rb"//(?:weave|orchestrion):ignore(?:[ \t]|$)", re.M)
 #: Parents whose children are whole statements or declarations: a directive search stops here.
@@ -64,21 +64,24 @@ class FileContext:
 
     @cached_property
     def qualifier_uses(self) -> list[tuple[str, int]]:
-        """(name, offset) of every identifier used as a package qualifier in the file."""
+        """(name, offset) of every identifier used as a package qualifier in the file (a
+        local variable's `x.f` is not one where the local is in scope)."""
         uses = []
         stack = [self.source.root]
         while stack:
             node = stack.pop()
             t = node.type
+            qualifier = None
             if t == "selector_expression":
-                operand = node.child_by_field_name("operand")
-                if operand.type == "identifier":
-                    uses.append((operand.text.decode(), operand.start_byte))
+                qualifier = node.child_by_field_name("operand")
             elif t == "qualified_type":
-                pkg = node.child_by_field_name("package")
-                uses.append((pkg.text.decode(), pkg.start_byte))
+                qualifier = node.child_by_field_name("package")
             elif t == "import_declaration":
                 continue
+            if qualifier is not None and qualifier.type in ("identifier", "package_identifier"):
+                name = qualifier.text.decode()
+                if name not in self.local_names or not shadowed(qualifier):
+                    uses.append((name, qualifier.start_byte))
             stack.extend(node.named_children)
         return uses
 
@@ -195,9 +198,9 @@ def _directive_parent(node):
     if t == "expression_list":
         return _list_owner(parent)
     if t == "call_expression":
-        return parent if _is_field(parent, "function", node) else None
+        return parent if is_field(parent, "function", node) else None
     if t == "send_statement":
-        return parent if _is_field(parent, "value", node) else None
+        return parent if is_field(parent, "value", node) else None
     if t in ("defer_statement", "go_statement", "expression_statement", "labeled_statement"):
         return parent
     return None
@@ -209,15 +212,10 @@ def _list_owner(exprs):
     if owner is None:
         return None
     if owner.type == "assignment_statement":
-        return owner if _is_field(owner, "right", exprs) else None
+        return owner if is_field(owner, "right", exprs) else None
     if owner.type in ("var_spec", "const_spec"):
-        return owner if _is_field(owner, "value", exprs) else None
+        return owner if is_field(owner, "value", exprs) else None
     return owner if owner.type in ("short_var_declaration", "return_statement") else None
-
-
-def _is_field(parent, field: str, node) -> bool:
-    child = parent.child_by_field_name(field)
-    return child is not None and (child.start_byte, child.end_byte) == (node.start_byte, node.end_byte)
 
 
 def find_directive(node, name: bytes):

@@ -113,7 +113,7 @@ class FileWeaver:
                 surviving[name] = surviving.get(name, 0) + 1
         for spec in self.fctx.imports.specs:
             name = spec.name
-            if spec.alias in ("_", ".") or spec.path == "C" or name in self.fctx.local_names:
+            if spec.alias in ("_", ".") or spec.path == "C":
                 continue
             if original.get(name) and not surviving.get(name) and not self.uses.get(name):
                 self.edits.add(spec.start, spec.end, [Gen(f'_ "{spec.path}"')], origin="dropping an unused import")

@@ -28,10 +28,21 @@ class ReplaceFunction(Advice):
     def apply(self, site, weaver):
         fn = site.node.child_by_field_name("function")
         if not self.path or self.path == weaver.fctx.package.import_path:
+            if _declaring_function(site.node) == self.name:
+                return      # the replacement's own body calls the original: no recursion
             text = self.name
         else:
             text = f"{weaver.import_name(self.path, default_name(self.path))}.{self.name}"
         weaver.edits.add(fn.start_byte, fn.end_byte, [Gen(text)], origin=f"replace-function of {site.aspect_id}")
+
+
+def _declaring_function(node) -> str:
+    """Name of the top-level function declaration containing `node` ("" if none)."""
+    while node is not None and node.type != "source_file":
+        if node.type == "function_declaration" and node.parent is not None and node.parent.type == "source_file":
+            return node.child_by_field_name("name").text.decode()
+        node = node.parent
+    return ""
 
 
 @advice("append-args")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
-from ..signature import params
-from ..site import enclosing_function
+from ..scope import declared_by_statement, local_declaration
 from ..types import TypeName, parse_qualified, type_matches
 
 CALL = frozenset({"call_expression"})
@@ -61,8 +60,7 @@ class FunctionCall(JoinPoint):
 @join_point("method-call")
 class MethodCall(JoinPoint):
     """`x.Method(...)` where x is known to have the receiver type. Syntactic limit: x must be
-    an identifier declared in the enclosing functions with an explicit type (parameter,
-    receiver, `var x T`) or by `x := T{...}` / `x := &T{...}`."""
+    an identifier whose declaration in scope spells its type (see `declared_type`)."""
 
     node_types = CALL
 
@@ -106,38 +104,49 @@ class MethodCall(JoinPoint):
 
 
 def declared_type(ident, at):
-    """The type node of the variable `ident` as declared before `at` in its enclosing
-    functions, or None when it is not syntactically evident."""
-    name = ident.text
-    func = enclosing_function(at)
-    while func is not None:
-        for field in ("receiver", "parameters"):
-            for p in params(func, field):
-                if p.name_node is not None and p.name_node.text == name:
-                    return p.type_node
-        found = _local_declaration(func.child_by_field_name("body"), name, at.start_byte)
-        if found is not None:
-            return found
-        func = enclosing_function(func.parent)
+    """The type node of the variable `ident` (used at `at`): from the declaration in scope
+    there (a local, a parameter or receiver, else a package-level var of this file), when
+    it spells the type (`x T`, `var x T`, `x := T{…}`, `x := &T{…}`, `x := new(T)`); None
+    when the type is not syntactically evident."""
+    decl = local_declaration(ident)
+    if decl is None:
+        decl = _package_var(ident)
+    return None if decl is None else _type_of_declared(decl)
+
+
+def _package_var(ident):
+    root = ident
+    while root.parent is not None:
+        root = root.parent
+    for top in root.named_children:
+        if top.type == "var_declaration":
+            for name in declared_by_statement(top):
+                if name.text == ident.text:
+                    return name
     return None
 
 
-def _local_declaration(body, name, before):
-    found = None
-    stack = [body] if body is not None else []
-    while stack:
-        node = stack.pop()
-        if node.start_byte >= before:
-            continue
-        if node.type == "var_spec" and any(n.text == name for n in node.children_by_field_name("name")):
-            found = node.child_by_field_name("type") or found
-        elif node.type == "short_var_declaration":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            for i, n in enumerate(left.named_children):
-                if n.text == name and i < len(right.named_children):
-                    found = _literal_type(right.named_children[i]) or found
-        stack.extend(c for c in node.named_children if c.type not in ("func_literal",))
-    return found
+def _type_of_declared(name):
+    """The type of the variable a declaring identifier node declares, if spelled out."""
+    owner = name.parent
+    if owner.type == "parameter_declaration":
+        return owner.child_by_field_name("type")
+    if owner.type == "var_spec":
+        spelled = owner.child_by_field_name("type")
+        if spelled is not None:
+            return spelled
+        index = [n.start_byte for n in owner.children_by_field_name("name")].index(name.start_byte)
+        return _value_type(owner.child_by_field_name("value"), index)
+    if owner.type == "expression_list" and owner.parent.type == "short_var_declaration":
+        index = [n.start_byte for n in owner.named_children].index(name.start_byte)
+        return _value_type(owner.parent.child_by_field_name("right"), index)
+    return None
+
+
+def _value_type(values, index):
+    if values is None or index >= len(values.named_children):
+        return None
+    return _literal_type(values.named_children[index])
 
 
 def _literal_type(expr):
@@ -147,6 +156,10 @@ def _literal_type(expr):
         inner = expr.child_by_field_name("operand")
         if inner.type == "composite_literal" and expr.children[0].type == "&":
             return _PointerTo(inner.child_by_field_name("type"))
+    if expr.type == "call_expression" and callee(expr).text == b"new":
+        args = [a for a in expr.child_by_field_name("arguments").named_children if a.type != "comment"]
+        if len(args) == 1:
+            return _PointerTo(args[0])
     return None
 
 

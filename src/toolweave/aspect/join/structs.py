@@ -80,8 +80,12 @@ class StructLiteral(JoinPoint):
                 return False
             key = node.named_children[0]
             body = node.parent
-            return (key.text.decode() == self.field and body is not None
-                    and self._literal_of_type(body.parent, site.file))
+            if key.text.decode() != self.field or body is None or body.parent is None:
+                return False
+            if body.parent.type == "literal_element":      # `[]T{{Field: v}}`: type elided
+                type_node = elided_type(body)
+                return type_node is not None and names_type(type_node, self.path, self.name, site.file)
+            return self._literal_of_type(body.parent, site.file)
         if node.type == "unary_expression":
             operand = node.child_by_field_name("operand")
             return (self.match == "pointer-only" and node.children[0].type == "&"
@@ -96,3 +100,34 @@ class StructLiteral(JoinPoint):
 
     def file_may_match(self, data):
         return self.name.encode() in data and (self.field is None or self.field.encode() in data)
+
+
+_ELEMENT_HOLDERS = ("slice_type", "array_type", "implicit_length_array_type")
+
+
+def elided_type(body):
+    """The type node of the composite literal whose type is elided and whose `{…}` is
+    `body`: the element type of the enclosing `[]T{…}` / `[N]T{…}` / `map[K]T{…}` value
+    (through `*T`, and through enclosing elided literals), or None."""
+    elem = body.parent
+    holder = elem.parent if elem is not None else None
+    in_map_value = False
+    if holder is not None and holder.type == "keyed_element":
+        if holder.named_children[-1].start_byte != elem.start_byte:
+            return None                 # an elided map key: not a value of that type
+        in_map_value, holder = True, holder.parent
+    if holder is None or holder.type != "literal_value" or holder.parent is None:
+        return None
+    outer = holder.parent
+    outer_type = outer.child_by_field_name("type") if outer.type == "composite_literal" else elided_type(holder)
+    if outer_type is None:
+        return None
+    if outer_type.type in _ELEMENT_HOLDERS:
+        found = outer_type.child_by_field_name("element")
+    elif outer_type.type == "map_type" and in_map_value:
+        found = outer_type.child_by_field_name("value")
+    else:
+        return None
+    if found is not None and found.type == "pointer_type":
+        found = found.named_children[-1]
+    return found

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"fmt"
+	_ "image/gif"
+)
+
+func main() {
+	fmt.Println("images")
+}

@@ -1,0 +1,4 @@
+// Command tool does little.
+package main; import (_ "image/png")
+
+func main() {}

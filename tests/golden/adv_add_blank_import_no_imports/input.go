@@ -1,0 +1,4 @@
+// Command tool does little.
+package main
+
+func main() {}

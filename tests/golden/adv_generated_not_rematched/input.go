@@ -1,0 +1,7 @@
+package env
+
+import "os"
+
+func Home() string {
+	return os.Getenv("HOME")
+}

@@ -1,0 +1,6 @@
+package tiny
+
+func F() {}
+//line <generated>:1:1
+
+const Woven = true

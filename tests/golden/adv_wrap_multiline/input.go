@@ -1,0 +1,7 @@
+package calc
+
+func helper(i int) int { return i * 2 }
+
+func First(xs []int) int {
+	return helper(xs[0]) + 1
+}

@@ -1,0 +1,10 @@
+package format
+
+import "strconv"
+
+func quote(s string) string    { return strconv.Quote(s) }
+func brackets(s string) string { return "[" + s + "]" }
+
+func Label(n int) string {
+	return "n=" + brackets(quote(/*line input.go:9:16*/strconv.Itoa(n)))
+}

@@ -1,0 +1,7 @@
+package handlers
+
+type Blank struct{}
+
+func (Blank) Handle(_ int, name string, _ bool) string {
+	return name
+}

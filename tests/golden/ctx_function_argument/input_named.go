@@ -1,0 +1,5 @@
+package handlers
+
+func Handle(id int, name string) {
+	println(id, name)
+}

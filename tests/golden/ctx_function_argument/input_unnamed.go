@@ -1,0 +1,6 @@
+package handlers
+
+type Unnamed struct{}
+
+func (Unnamed) Handle(int, string) {
+}

@@ -1,0 +1,5 @@
+package client
+
+import "time"
+
+var DefaultTimeout = 5 * time.Second

@@ -1,0 +1,19 @@
+package client
+
+import "time"
+
+// DefaultTimeout bounds every request.
+var DefaultTimeout = 30 * time.Second
+
+var (
+	MaxRetries   = 3
+	RetryBackoff time.Duration
+)
+
+func Timeout(override time.Duration) time.Duration {
+	DefaultTimeout := override
+	if DefaultTimeout == 0 {
+		return time.Duration(MaxRetries) * RetryBackoff
+	}
+	return DefaultTimeout
+}

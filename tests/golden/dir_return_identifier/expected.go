@@ -1,0 +1,12 @@
+package ledger
+
+func audit(n int) int { return n }
+
+func Total(xs []int) int {
+	total := 0
+	for _, x := range xs {
+		total += x
+	}
+	//weave:audit
+	return audit(/*line input.go:11:9*/total)
+}

@@ -1,0 +1,7 @@
+package app
+
+import _ "fmt"
+
+func Handle(n int) {
+	println(n)
+}

@@ -1,0 +1,7 @@
+package app
+
+import . "fmt"
+
+func Handle(n int) {
+	Println(n)
+}

@@ -1,0 +1,7 @@
+package app
+
+import "strconv"
+
+func Handle(n int) string {
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,5 @@
+package app
+
+func Handle(fmt string) string {
+	return fmt + "!"
+}

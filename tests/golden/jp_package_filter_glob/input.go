@@ -1,0 +1,7 @@
+package db
+
+import "strings"
+
+func Query(sql string) int {
+	return strings.Count(sql, "?")
+}

@@ -1,0 +1,11 @@
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(greet("gopher"))
+}
+
+func greet(name string) string {
+	return "hello, " + name
+}

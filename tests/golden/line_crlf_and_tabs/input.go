@@ -1,0 +1,7 @@
+package app
+
+import "strconv"
+
+func Compute(n int) string {
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,10 @@
+package app
+
+import "strconv"
+
+func Compute(n int) string {
+	return strconv.Itoa(
+		n*2+
+			1,
+	) + "!"
+}

@@ -1,0 +1,7 @@
+package empty
+
+import "example.com/tracer"
+
+type Marker struct{}
+
+var _ = tracer.Span{}
