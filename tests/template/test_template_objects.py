@@ -135,3 +135,15 @@ def test_template_is_reusable_and_fast():
     elapsed = (time.perf_counter() - start) / 20
     assert out.count('"a", "b", "c"') == 20
     assert elapsed < 0.02  # generous: typically a few hundred microseconds
+
+
+def test_list_subclass_with_str_is_a_stringer():
+    """Like a Go named slice type with a String method: printed through it, ranged as a list."""
+
+    class Joined(list):
+        def __str__(self):
+            return ", ".join(self)
+
+    t = Template("t").parse("{{ . }}|{{ range . }}<{{ . }}>{{ end }}|{{ len . }}")
+    assert t.execute(Joined(["a", "b"])) == "a, b|<a><b>|2"
+    assert Template("t").parse("{{ . }}").execute(["a", "b"]) == "[a b]"

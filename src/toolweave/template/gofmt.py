@@ -39,9 +39,18 @@ def _bad_verb(out, verb, arg, f):
     out.append(")")
 
 
+def _is_stringer(v) -> bool:
+    """Objects are Stringers (``str()``); so is a list/dict subclass that defines its own
+    ``__str__``, like a Go named slice or map type with a String method."""
+    k = kind(v)
+    if k == "ptr":
+        return True
+    return k in ("slice", "map") and type(v).__str__ is not object.__str__
+
+
 def _handle_methods(out, v, verb, f):
-    """Stringer support: objects print via ``str()`` for v, s, x, X, q."""
-    if kind(v) != "ptr" or verb not in "vsxXq":
+    """Stringer support: Stringers print via ``str()`` for v, s, x, X, q."""
+    if verb not in "vsxXq" or not _is_stringer(v):
         return False
     try:
         text = str(v)
