@@ -8,6 +8,8 @@ their init ran before anyway) and splices the file with line directives.
 
 from __future__ import annotations
 
+import bisect
+
 from ..engine import EditBuffer, Gen, Orig, splice
 from .signature import params
 
@@ -88,8 +90,9 @@ class FileWeaver:
         source = self.fctx.source
         self._add_imports()
         pieces = self.edits.pieces(len(source.data))
-        self._blank_unused(pieces)
-        return splice(source, self.edits.pieces(len(source.data)))
+        if self._blank_unused(pieces):
+            pieces = self.edits.pieces(len(source.data))
+        return splice(source, pieces)
 
     def _add_imports(self) -> None:
         # By path, as gofmt would sort them: the output must not depend on the order in
@@ -103,17 +106,36 @@ class FileWeaver:
         at = self.fctx.imports.end
         self.edits.add(at, at, [Gen(text)], rank=1 << 30, origin="adding imports")
 
-    def _blank_unused(self, pieces) -> None:
-        kept = [(p.start, p.end) for p in pieces if not p.is_gen]
+    def _blank_unused(self, pieces) -> bool:
+        """Blank the imports whose every use the weave removed; True if it added edits."""
+        kept = sorted((p.start, p.end) for p in pieces if not p.is_gen)
+        if sum(e - s for s, e in _union(kept)) == len(self.fctx.source.data):
+            return False        # no original byte was dropped: no use can have gone
+        starts = [s for s, _ in kept]
         surviving: dict[str, int] = {}
         original: dict[str, int] = {}
         for name, offset in self.fctx.qualifier_uses:
             original[name] = original.get(name, 0) + 1
-            if any(s <= offset < e for s, e in kept):
+            i = bisect.bisect_right(starts, offset) - 1
+            if i >= 0 and offset < kept[i][1]:
                 surviving[name] = surviving.get(name, 0) + 1
+        added = False
         for spec in self.fctx.imports.specs:
             name = spec.name
             if spec.alias in ("_", ".") or spec.path == "C":
                 continue
             if original.get(name) and not surviving.get(name) and not self.uses.get(name):
                 self.edits.add(spec.start, spec.end, [Gen(f'_ "{spec.path}"')], origin="dropping an unused import")
+                added = True
+        return added
+
+
+def _union(ranges):
+    """Merge sorted, possibly overlapping (an original range moved twice) byte ranges."""
+    out: list[list[int]] = []
+    for s, e in ranges:
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out

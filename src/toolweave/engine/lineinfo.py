@@ -102,18 +102,15 @@ def splice(source, pieces) -> bytes:
     lines_kept = True   # only single-line text since it: later lines still map right
     at_line_start = True
     data = source.data
-    for piece in _merged(pieces):
+    pieces = list(_merged(pieces))
+    for k, piece in enumerate(pieces):
         if piece.is_gen:
             text = piece.text.encode()
             if not text:
                 continue
-            if b"\n" in text.rstrip(b"\n"):
-                if not at_line_start and text.startswith(b"\n"):
-                    out.append(b"\n")     # the template starts a line anyway: use `//line`
-                    text = text[1:]
-                    at_line_start = True
-                out.append(directive_for(GENERATED, 1, 1, at_line_start).encode())
-            out.append(text)
+            following = pieces[k + 1] if k + 1 < len(pieces) else None
+            resume = source.logical_position(following.start) if following is not None else None
+            out.extend(_generated(text, at_line_start, resume))
             lines_kept = lines_kept and b"\n" not in text
             expect = None
             at_line_start = text.endswith(b"\n")
@@ -140,6 +137,44 @@ def splice(source, pieces) -> bytes:
         lines_kept = True
         at_line_start = data[piece.end - 1:piece.end] == b"\n"
     return b"".join(out)
+
+
+def _generated(text: bytes, at_line_start: bool, resume) -> list[bytes]:
+    """Injected text with its directives. Text within one line needs none. Text spanning
+    lines is `<generated>`, except a first line that continues a user's line and a last line
+    that original code continues: those stay on the user's line, so a wrapped call that
+    panics or fails to compile is reported where the user wrote it. `resume` is the
+    logical position of the original code that follows, if any."""
+    if b"\n" not in text.rstrip(b"\n"):
+        return [text]
+    out: list[bytes] = []
+    if not at_line_start and text.startswith(b"\n"):
+        out.append(b"\n")            # the template starts a line anyway: use `//line`
+        text, at_line_start = text[1:], True
+    tail = b""
+    if resume is not None and not text.endswith(b"\n"):
+        body, newline, last = text.rpartition(b"\n")
+        if _splittable(last):
+            text = body + newline
+            tail = directive_for(resume[0], resume[1], 1, True).encode() + last
+    if not at_line_start:
+        head, rest = text.split(b"\n", 1)
+        if _splittable(head):
+            out.append(head + b"\n")
+            text = rest
+            if text:
+                out.append(directive_for(GENERATED, 2, 1, True).encode())
+        else:
+            out.append(directive_for(GENERATED, 1, 1, False).encode())
+    elif text:
+        out.append(directive_for(GENERATED, 1, 1, True).encode())
+    return out + [text, tail]
+
+
+def _splittable(line: bytes) -> bool:
+    """A directive may go next to this line of generated code: no raw string or block
+    comment can be open across its end."""
+    return b"`" not in line and b"/*" not in line and b"*/" not in line
 
 
 def _merged(pieces):
