@@ -27,5 +27,11 @@ class PackageFacts:
     def in_main_module(self) -> bool:
         return bool(self.module_rel)
 
+    def key(self) -> str:
+        """A stable text form for cache keys (repr of a frozenset varies between runs)."""
+        imports = "?" if self.imports is None else ",".join(sorted(self.imports))
+        return "|".join([self.import_path, self.name, imports, self.main_module, self.module_rel,
+                         str(self.test_main), repr(sorted(self.configuration)), self.go_version])
+
     def config(self) -> dict:
         return dict(self.configuration)

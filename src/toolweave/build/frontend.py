@@ -18,6 +18,7 @@ from ..config import load_config
 from .cache import Cache, digest
 from .goargs import parse
 from .goenv import GoError, go_binary, go_env
+from .coverexec import shim, wants_cover, with_line_header
 from .golist import go_list
 from .langpin import pin, version_key
 from .modcopy import copy_module, split_woven
@@ -80,15 +81,20 @@ def run(verb: str, args: list[str], log=None) -> int:
     in_overlay, copies = split_woven(result.woven, packages, env.gomodcache)
     replaces = {m.path: copy_module(cache, m, files) for m, files in copies.items()}
     setup = _module_setup(env, cache, result.imports, replaces, cwd, cmd.flag("-modfile"), base_env)
+    cover = wants_cover(cmd)
     overlay = dict(user_overlay)
     for wf in in_overlay:
-        overlay[wf.path] = cache.put("overlay", digest(wf.path, wf.data), wf.data, ".go")
+        data = with_line_header(wf.data, wf.path) if cover else wf.data
+        overlay[wf.path] = cache.put("overlay", digest(wf.path, data), data, ".go")
     if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
         _pin_main_module(packages, main_module, setup.go_before, overlay, cache, user_overlay)
     overlay_path = cache.put("overlay", digest(json.dumps(overlay, sort_keys=True)),
                              json.dumps({"Replace": overlay}, sort_keys=True, indent=1).encode(), ".json")
     ours = [f"-overlay={overlay_path}"] + ([setup.flag] if setup.flag else [])
     rest = cmd.without("-overlay", "-modfile")
+    if cover:
+        ours.append(f"-toolexec={shim(cache, overlay, cmd.flag('-toolexec'))}")
+        rest = cmd.without("-overlay", "-modfile", "-toolexec")
     head = rest[:2] if rest[:1] == ["-C"] else rest[:1] if rest[:1] and rest[0].startswith("-C=") else []
     argv = [go_binary(), verb, *head, *ours, *rest[len(head):]]
     return _exec(argv, cwd=None, env={**base_env, **setup.env})

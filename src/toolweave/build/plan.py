@@ -82,7 +82,7 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
         return
     from .. import __version__
 
-    key = digest("weave", __version__, fingerprint, repr(pf), path, data)
+    key = digest("weave", __version__, fingerprint, pf.key(), path, data)
     meta = cache.get("woven", key, ".json")
     if meta is not None:
         info = json.loads(meta)

@@ -1,0 +1,256 @@
+"""`toolweave go …` end to end on small modules: real go builds, real OTLP payloads.
+
+The spec of the front end: directive spans arrive with the right tree, the user's tree is
+never written, the user's code keeps its meaning, the cache makes a second build a no-op,
+errors are located, and the usual go flags work.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import textwrap
+
+import pytest
+
+from conftest import otel_env, tree_hashes, write_module
+from toolweave.otlp.spantree import find, parent
+
+SPANS = {
+    "go.mod": """
+        module example.com/spans
+
+        go 1.22
+    """,
+    "main.go": """
+        package main
+
+        import (
+        	"context"
+        	"errors"
+        	"fmt"
+        	"os"
+        )
+
+        //weave:span team:core
+        func work(ctx context.Context, n int) (int, error) {
+        	if n > 2 {
+        		return 0, errors.New("too big")
+        	}
+        	return step(ctx, n), nil
+        }
+
+        //weave:span span.name:step-one
+        func step(ctx context.Context, n int) int { return n * 2 }
+
+        func main() {
+        	ctx := context.Background()
+        	fmt.Println(work(ctx, 1))
+        	fmt.Println(work(ctx, 5))
+        	if len(os.Args) > 1 && os.Args[1] == "exit" {
+        		os.Exit(3)
+        	}
+        }
+    """,
+}
+
+
+@pytest.fixture
+def spans_module(tmp_path):
+    return write_module(tmp_path / "spans", SPANS)
+
+
+def build(runner, module, *flags, out="app"):
+    binary = module / out
+    runner.toolweave("go", "build", *flags, "-o", str(binary), ".", cwd=module).check()
+    return binary
+
+
+def test_directive_spans_arrive_as_a_tree(runner, spans_module, receiver):
+    binary = build(runner, spans_module)
+    res = runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver)).check()
+    assert res.stdout.splitlines() == ["2 <nil>", "0 too big"]
+    receiver.wait_for(lambda r: len(r.spans()) >= 3)
+    spans = receiver.spans()
+    step = find(spans, "step-one")
+    ok_work = parent(spans, step)
+    assert ok_work.name == "work" and ok_work.attributes["team"] == "core"
+    assert ok_work.status_code != "ERROR" and ok_work.is_root
+    failed = [s for s in spans if s.name == "work" and s.status_code == "ERROR"]
+    assert len(failed) == 1 and "too big" in failed[0].status_message
+    assert {s.resource["service.name"] for s in spans} == {"app"}
+
+
+def test_os_exit_path_loses_nothing(runner, spans_module, receiver):
+    binary = build(runner, spans_module)
+    res = runner.run([str(binary), "exit"], cwd=spans_module, env=otel_env(receiver))
+    assert res.returncode == 3
+    receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "work"]) == 2)
+
+
+def test_otel_sdk_disabled_is_a_no_op(runner, spans_module, receiver):
+    binary = build(runner, spans_module)
+    runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver, OTEL_SDK_DISABLED="true")).check()
+    assert receiver.spans() == [] and sum(receiver.request_counts().values()) == 0
+
+
+def test_the_users_tree_is_never_written(runner, spans_module):
+    before = tree_hashes(spans_module)
+    runner.toolweave("go", "build", "-o", os.devnull, "./...", cwd=spans_module).check()
+    runner.toolweave("go", "vet", "./...", cwd=spans_module).check()
+    assert tree_hashes(spans_module) == before
+
+
+LOOPVAR = {
+    "go.mod": """
+        module example.com/loopvar
+
+        go 1.21
+    """,
+    "main.go": """
+        package main
+
+        import "fmt"
+
+        //weave:span
+        func show(fs []func()) {
+        	for _, f := range fs {
+        		f()
+        	}
+        	fmt.Println()
+        }
+
+        func main() {
+        	var fs []func()
+        	for i := 0; i < 3; i++ {
+        		fs = append(fs, func() { fmt.Print(i) })
+        	}
+        	show(fs)
+        }
+    """,
+}
+
+
+def test_code_keeps_its_language_version(runner, tmp_path):
+    module = write_module(tmp_path / "loopvar", LOOPVAR)
+    plain = runner.go("run", ".", cwd=module).check()
+    woven = runner.toolweave("go", "run", ".", cwd=module, env={"OTEL_SDK_DISABLED": "true"}).check()
+    assert plain.stdout == "333\n"          # go 1.21: one loop variable shared by the closures
+    assert woven.stdout == plain.stdout
+    assert (module / "go.mod").read_text().count("go 1.21") == 1
+
+
+def _compiled(go_x_output: str) -> list[str]:
+    """Import paths the go command compiled, from `-x` output (`compile … -p path …`)."""
+    return [m.group(1) for line in go_x_output.splitlines() if "/compile " in line
+            for m in [re.search(r" -p (\S+)", line)] if m]
+
+
+def test_second_build_weaves_and_compiles_nothing(runner, spans_module):
+    build(runner, spans_module)
+    again = runner.toolweave("go", "build", "-x", "-o", str(spans_module / "app"), ".", cwd=spans_module,
+                             env={"TOOLWEAVE_VERBOSE": "1"}).check()
+    assert "(0 woven now, 1 from cache)" in again.stderr
+    assert _compiled(again.stderr) == []
+
+
+def test_changing_an_aspect_rebuilds_only_what_it_touches(runner, tmp_path):
+    files = dict(SPANS)
+    files["util/util.go"] = """
+        package util
+
+        func Double(n int) int { return n * 2 }
+    """
+    files["main.go"] = files["main.go"].replace('"os"\n', '"os"\n\n        	"example.com/spans/util"\n').replace(
+        "return n * 2", "return util.Double(n)")
+    files["toolweave.yml"] = "aspects: [extra.yml]\n"
+    extra = """
+        aspects:
+          - id: hello
+            join-point:
+              all-of:
+                - package-filter: {root: true}
+                - function-body: {function: [{name: step}]}
+            advice:
+              - prepend-statements:
+                  template: fmt.Print("GREETING")
+                  imports: {fmt: fmt}
+    """
+    files["extra.yml"] = extra.replace("GREETING", "a")
+    module = write_module(tmp_path / "aspectchange", files)
+    build(runner, module)
+    (module / "extra.yml").write_text(textwrap.dedent(extra.replace("GREETING", "b")).lstrip())
+    rebuilt = runner.toolweave("go", "build", "-x", "-o", str(module / "app"), ".", cwd=module).check()
+    assert _compiled(rebuilt.stderr) == ["main"]
+
+
+def test_changing_the_runtime_rebuilds_it_and_its_users(runner, spans_module, tmp_path):
+    from toolweave.build import runtime
+
+    build(runner, spans_module)
+    source = tmp_path / "runtime"
+    shutil.copytree(runtime.SHIPPED, source)
+    span_go = source / "span" / "span.go"
+    span_go.write_text(span_go.read_text() + "\n// a change\n")
+    rebuilt = runner.toolweave("go", "build", "-x", "-o", str(spans_module / "app"), ".", cwd=spans_module,
+                               env={"TOOLWEAVE_RUNTIME_SOURCE": str(source)}).check()
+    compiled = _compiled(rebuilt.stderr)
+    assert "toolweave.dev/runtime/span" in compiled and "main" in compiled
+    assert not any(p.startswith("go.opentelemetry.io/") for p in compiled)
+
+
+def test_panic_reports_the_original_line(runner, tmp_path):
+    files = dict(SPANS)
+    files["main.go"] = files["main.go"].replace("return n * 2", "var xs []int\n        \treturn xs[n]")
+    module = write_module(tmp_path / "panics", files)
+    binary = build(runner, module)
+    res = runner.run([str(binary)], cwd=module, env={"OTEL_SDK_DISABLED": "true"})
+    assert res.returncode == 2
+    line = next(i for i, l in enumerate((module / "main.go").read_text().splitlines(), 1) if "return xs[n]" in l)
+    assert f"{module / 'main.go'}:{line}" in res.stderr
+
+
+def test_a_compile_error_is_reported_at_the_original_position(runner, tmp_path):
+    files = dict(SPANS)
+    files["main.go"] = files["main.go"].replace("return n * 2", 'var s string = n\n        \treturn n')
+    module = write_module(tmp_path / "broken", files)
+    res = runner.toolweave("go", "build", ".", cwd=module)
+    assert res.returncode == 1
+    line = next(i for i, l in enumerate((module / "main.go").read_text().splitlines(), 1) if "var s string" in l)
+    assert re.search(rf"main\.go:{line}:\d+: cannot use n", res.stderr), res.stderr
+
+
+def test_a_broken_aspect_file_gets_a_located_error(runner, spans_module):
+    (spans_module / "toolweave.yml").write_text("aspects: [bad.yml]\n")
+    (spans_module / "bad.yml").write_text("aspects:\n  - id: x\n    join-point: {function-cal: fmt.Println}\n"
+                                          "    advice: [{add-blank-import: fmt}]\n")
+    res = runner.toolweave("go", "build", ".", cwd=spans_module)
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f'toolweave: {spans_module / "bad.yml"}:3: aspect "x": '
+        'unknown join point kind "function-cal" (did you mean "function-call"?)']
+
+
+def test_no_go_on_path_is_one_line(runner, spans_module):
+    res = runner.run([sys.executable, "-m", "toolweave.cli", "go", "build", "."], cwd=spans_module,
+                     env={"PATH": os.path.dirname(sys.executable)})
+    assert res.returncode == 1
+    assert res.stderr.count("\n") == 1 and "go command was not found" in res.stderr
+
+
+@pytest.mark.parametrize("flags", [["-race"], ["-tags", "extra"], ["-trimpath"], ["-cover"]],
+                         ids=["race", "tags", "trimpath", "cover"])
+def test_go_flags_pass_through(runner, spans_module, receiver, flags):
+    (spans_module / "extra.go").write_text("//go:build extra\n\npackage main\n\nfunc init() { println(\"extra\") }\n")
+    binary = build(runner, spans_module, *flags)
+    res = runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver, GOCOVERDIR=str(spans_module))).check()
+    assert ("extra" in res.stderr) == ("extra" in flags)
+    receiver.wait_for(lambda r: any(s.name == "step-one" for s in r.spans()))
+
+
+def test_go_run_passes_program_arguments(runner, spans_module, receiver):
+    res = runner.toolweave("go", "run", ".", "exit", cwd=spans_module, env=otel_env(receiver))
+    assert res.returncode == 1 and "exit status 3" in res.stderr
+    receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "work"]) == 2)
