@@ -5,6 +5,7 @@
       disabled: [weave-log]      # names of built-in aspect files (data/aspects/NAME.yml), or "*"
     aspects:                     # more aspect files, relative to toolweave.yml
       - tracing/aspects.yml
+    test-bootstrap: true         # `toolweave go test` starts the SDK in test binaries
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from . import env
 from .aspect.errors import AspectError
 
 BUILTIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "aspects")
@@ -19,11 +21,15 @@ CONFIG_NAME = "toolweave.yml"
 from .env import DISABLED_INTEGRATIONS as DISABLED_ENV
 
 
+OPTIONAL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "optional")
+
+
 @dataclass(frozen=True)
 class Config:
     disabled: frozenset
     extra_aspects: tuple[str, ...]
     source: str = ""
+    test_bootstrap: bool = False     # start the SDK in test binaries (`go test`)
 
     def active_builtins(self) -> list[tuple[str, str]]:
         """(name, path) of every enabled built-in aspect file."""
@@ -37,8 +43,11 @@ class Config:
             out.append((integration, os.path.join(BUILTIN_DIR, name)))
         return out
 
-    def aspect_files(self) -> list[str]:
-        return [p for _, p in self.active_builtins()] + list(self.extra_aspects)
+    def aspect_files(self, verb: str = "build") -> list[str]:
+        files = [p for _, p in self.active_builtins()] + list(self.extra_aspects)
+        if verb == "test" and self.test_bootstrap:
+            files.append(os.path.join(OPTIONAL_DIR, "test-bootstrap.yml"))
+        return files
 
 
 def builtin_names() -> list[str]:
@@ -47,9 +56,10 @@ def builtin_names() -> list[str]:
 
 def load_config(module_dir: str | None) -> Config:
     disabled = {x.strip() for x in os.environ.get(DISABLED_ENV, "").split(",") if x.strip()}
+    test_bootstrap = env.test_bootstrap()
     path = os.path.join(module_dir, CONFIG_NAME) if module_dir else ""
     if not path or not os.path.exists(path):
-        return Config(frozenset(disabled), ())
+        return Config(frozenset(disabled), (), "", test_bootstrap)
     from .aspect.yamlnodes import load_located
     import yaml
 
@@ -60,9 +70,12 @@ def load_config(module_dir: str | None) -> Config:
         raise AspectError(f"cannot read configuration: {err}", path)
     if not isinstance(doc, dict):
         raise AspectError("toolweave.yml must be a mapping", path, 1)
-    unknown = set(doc) - {"integrations", "aspects"}
+    unknown = set(doc) - {"integrations", "aspects", "test-bootstrap"}
     if unknown:
-        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects)", path, doc.lines.get(sorted(unknown)[0], 1))
+        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap)", path, doc.lines.get(sorted(unknown)[0], 1))
+    if not isinstance(doc.get("test-bootstrap", False), bool):
+        raise AspectError("test-bootstrap must be true or false", path, doc.lines.get("test-bootstrap", 1))
+    test_bootstrap = test_bootstrap or doc.get("test-bootstrap", False)
     integrations = doc.get("integrations") or {}
     listed = integrations.get("disabled") or [] if isinstance(integrations, dict) else []
     if not isinstance(listed, list):
@@ -74,4 +87,5 @@ def load_config(module_dir: str | None) -> Config:
     extra = doc.get("aspects") or []
     if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
         raise AspectError("aspects must be a list of file paths", path, doc.lines.get("aspects", 1))
-    return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path)
+    return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path,
+                  test_bootstrap)

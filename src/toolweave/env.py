@@ -8,6 +8,7 @@ STRICT = "TOOLWEAVE_STRICT"          # "1": a file that cannot be woven is an er
 CACHE_DIR = "TOOLWEAVE_CACHE_DIR"    # where woven output and module copies are cached
 RUNTIME_SOURCE = "TOOLWEAVE_RUNTIME_SOURCE"   # another Go runtime module source (development)
 VERBOSE = "TOOLWEAVE_VERBOSE"        # "1": say what was woven and what came from the cache
+TEST_BOOTSTRAP = "TOOLWEAVE_TEST_BOOTSTRAP"   # "1": start the SDK in test binaries too
 DISABLED_INTEGRATIONS = "TOOLWEAVE_DISABLED_INTEGRATIONS"   # comma list of built-ins, or "*"
 
 
@@ -17,3 +18,7 @@ def strict() -> bool:
 
 def verbose() -> bool:
     return os.environ.get(VERBOSE, "") not in ("", "0", "false")
+
+
+def test_bootstrap() -> bool:
+    return os.environ.get(TEST_BOOTSTRAP, "") not in ("", "0", "false")

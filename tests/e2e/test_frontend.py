@@ -254,3 +254,79 @@ def test_go_run_passes_program_arguments(runner, spans_module, receiver):
     res = runner.toolweave("go", "run", ".", "exit", cwd=spans_module, env=otel_env(receiver))
     assert res.returncode == 1 and "exit status 3" in res.stderr
     receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "work"]) == 2)
+
+
+CALC = {
+    "go.mod": """
+        module example.com/calc
+
+        go 1.22
+    """,
+    "calc.go": """
+        package calc
+
+        import "context"
+
+        //weave:span kind:math
+        func Add(ctx context.Context, a, b int) int { return a + b }
+    """,
+    "calc_test.go": """
+        package calc
+
+        import (
+        	"context"
+        	"testing"
+        )
+
+        //weave:span
+        func helper(ctx context.Context) int { return Add(ctx, 1, 2) }
+
+        func TestAdd(t *testing.T) {
+        	if helper(context.Background()) != 3 {
+        		t.Fatal("bad sum")
+        	}
+        }
+    """,
+}
+
+
+@pytest.mark.parametrize("own_testmain", [False, True], ids=["generated-testmain", "user-testmain"])
+def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testmain):
+    files = dict(CALC)
+    if own_testmain:
+        files["main_test.go"] = """
+            package calc
+
+            import (
+            	"os"
+            	"testing"
+            )
+
+            func TestMain(m *testing.M) {
+            	os.Exit(m.Run())
+            }
+        """
+    module = write_module(tmp_path / "calc", files)
+    before = tree_hashes(module)
+    res = runner.toolweave("go", "test", "-count=1", "-v", ".", cwd=module,
+                           env=otel_env(receiver, TOOLWEAVE_TEST_BOOTSTRAP="1")).check()
+    assert "--- PASS: TestAdd" in res.stdout
+    receiver.wait_for(lambda r: len(r.spans()) >= 2)
+    add = find(receiver.spans(), "Add")
+    assert parent(receiver.spans(), add).name == "helper" and add.attributes["kind"] == "math"
+    assert tree_hashes(module) == before
+
+
+def test_go_test_without_asking_starts_no_sdk(runner, tmp_path, receiver):
+    module = write_module(tmp_path / "calc", CALC)
+    runner.toolweave("go", "test", "-count=1", ".", cwd=module, env=otel_env(receiver)).check()
+    assert sum(receiver.request_counts().values()) == 0
+
+
+def test_diff_and_list_show_every_injection(runner, spans_module):
+    diff = runner.toolweave("diff", ".", cwd=spans_module).check().stdout
+    assert diff.startswith("--- a/main.go\n+++ b/main.go\n")
+    assert "+__tw_shutdown := __tw_bootstrap.Start()" in diff and "twspan.Start(ctx" in diff
+    listing = runner.toolweave("list", ".", cwd=spans_module).check().stdout
+    assert "weave-span" in listing and "bootstrap" in listing
+    assert re.search(r"main\.go: .*weave-span", listing)

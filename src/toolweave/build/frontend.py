@@ -23,7 +23,8 @@ from .golist import go_list
 from .langpin import pin, version_key
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, prepare
-from .plan import weave_plan
+from .plan import WovenFile, weave_plan
+from .testmain import BOOTSTRAP, generated_testmains
 
 
 class BuildError(Exception):
@@ -55,12 +56,17 @@ def plan(verb: str, args: list[str]) -> Planned:
     base_env = dict(os.environ)
     env = go_env(cwd, base_env)
     config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
-    aspects = load_aspects(config.aspect_files())
+    aspects = load_aspects(config.aspect_files(verb))
     cache = Cache()
     user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
-    result = weave_plan(packages, aspects, cache, lambda p: _read_source(p, user_overlay), main_module)
+    read = lambda p: _read_source(p, user_overlay)  # noqa: E731
+    result = weave_plan(packages, aspects, cache, read, main_module)
+    if verb == "test" and config.test_bootstrap:
+        for path, data in generated_testmains(packages, main_module, read).items():
+            result.woven.append(WovenFile(path, data, (BOOTSTRAP,), ("test-bootstrap",)))
+            result.imports.add(BOOTSTRAP)
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result)
 
 
