@@ -22,7 +22,7 @@ from .coverexec import shim, wants_cover, with_line_header
 from .golist import go_list
 from .langpin import pin, version_key
 from .modcopy import copy_module, split_woven
-from .modfile import ModSetup, prepare
+from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
 from .testmain import BOOTSTRAP, generated_testmains
 
@@ -86,7 +86,10 @@ def run(verb: str, args: list[str], log=None) -> int:
         return _exec([go_binary(), verb, *args], cwd=None, env=base_env)
     in_overlay, copies = split_woven(result.woven, packages, env.gomodcache)
     replaces = {m.path: copy_module(cache, m, files) for m, files in copies.items()}
-    setup = _module_setup(env, cache, result.imports, replaces, cwd, cmd.flag("-modfile"), base_env)
+    # Our -mod=mod and -modfile drive this load; the user's own would override them.
+    flags = tuple(f for f in cmd.list_flags() if not f.startswith(("-mod=", "-modfile=")))
+    roots = Roots(flags, tuple(cmd.packages), verb == "test")
+    setup = _module_setup(env, cache, result.imports, replaces, cwd, cmd.flag("-modfile"), base_env, roots)
     cover = wants_cover(cmd)
     overlay = dict(user_overlay)
     for wf in in_overlay:
@@ -128,7 +131,7 @@ def _read_overlay(flag: str | None, cwd: str) -> dict:
     return {os.path.normpath(os.path.join(cwd, k)): (os.path.join(cwd, v) if v else "") for k, v in replace.items()}
 
 
-def _module_setup(env, cache, imports, replaces, cwd, user_modfile, base_env) -> ModSetup:
+def _module_setup(env, cache, imports, replaces, cwd, user_modfile, base_env, roots) -> ModSetup:
     """The generated module file, when woven code imports anything outside the standard
     library (a path whose first element has no dot is standard)."""
     outside_std = {p for p in imports if "." in p.split("/", 1)[0]}
@@ -136,7 +139,7 @@ def _module_setup(env, cache, imports, replaces, cwd, user_modfile, base_env) ->
         return ModSetup("", {}, "", "")
     if not env.in_module:
         raise BuildError("toolweave go needs a Go module (go.mod) to add its runtime requirements")
-    return prepare(env, cache, outside_std, replaces, cwd, user_modfile, base_env)
+    return prepare(env, cache, outside_std, replaces, cwd, user_modfile, base_env, roots)
 
 
 def _read_source(path: str, user_overlay: dict) -> bytes:

@@ -27,10 +27,24 @@ class ModSetup:
     go_after: str            # the go line the build will use
 
 
+@dataclass(frozen=True)
+class Roots:
+    """What the build loads: the user's list flags, patterns and whether tests are in."""
+
+    flags: tuple[str, ...]
+    patterns: tuple[str, ...]
+    test: bool
+
+    def list_args(self) -> list[str]:
+        return [*self.flags, *(["-test"] if self.test else []), *self.patterns]
+
+
 def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str], cwd: str,
-            user_modfile: str | None, go_env: dict) -> ModSetup:
+            user_modfile: str | None, go_env: dict, roots: Roots) -> ModSetup:
     """Generate (or reuse) the module file for a build that adds `imports` and replaces
-    module paths by woven copies (`replaces`: module path -> directory)."""
+    module paths by woven copies (`replaces`: module path -> directory). Requirements and
+    sums are completed by loading the build's own roots plus the added imports: MVS may
+    raise a version the user's go.sum has no hash for."""
     rt = runtime.runtime_dir(cache) if any(runtime.is_runtime_import(p) for p in imports) else ""
     if env.gowork and env.gowork != os.devnull:
         return _workspace(env, cache, rt, imports, replaces, cwd, go_env)
@@ -38,7 +52,8 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     with open(gomod_path, "rb") as f:
         gomod = f.read()
     gosum = _read(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
-    key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion)
+    key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion,
+                 roots.list_args(), cwd)
 
     wants_runtime = any(runtime.is_runtime_import(p) for p in imports)
 
@@ -61,7 +76,7 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
             # Completes requirements and go.sum in the copy (paths inside are absolute, so
             # the directory can be renamed into place afterwards).
             run_go(["list", "-mod=mod", f"-modfile={os.path.join(tmp, 'go.mod')}", "-deps",
-                    *sorted(imports)], cwd=cwd, env=go_env)
+                    *roots.list_args(), *sorted(imports)], cwd=cwd, env=go_env)
 
     out = cache.directory("modfile", key, fill)
     with open(os.path.join(out, "go.mod"), "rb") as f:
