@@ -15,7 +15,7 @@ import textwrap
 
 import pytest
 
-from conftest import otel_env, tree_hashes, write_module
+from e2e_support import otel_env, tree_hashes, write_module
 from toolweave.otlp.spantree import find, parent
 
 SPANS = {

@@ -4,9 +4,11 @@ way out of the program (return after SIGTERM, os.Exit, log.Fatal) loses telemetr
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
-import shutil
+import sys
 import signal
 import subprocess
 import time
@@ -16,31 +18,32 @@ from pathlib import Path
 
 import pytest
 
-from runtime_support import ROOT, RUNTIME, go_run, run_env, weave_main_module
+from runtime_support import ROOT, go_run, run_env
 from toolweave.otlp import Receiver, spantree
 
 EXAMPLE = ROOT / "examples" / "service"
 MODULE = "example.com/service"
-ASPECTS = ["bootstrap.yml", "weave-span.yml", "weave-log.yml"]
+
+
+def _hashes(root: Path) -> dict:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
 def service(go, tmp_path_factory) -> Path:
-    """The example, plain-built first (it must not need toolweave), then woven and built."""
+    """The example, plain-built first (it must not need toolweave), then built by the real
+    front end, `toolweave go build`, which must leave every file of the module as it was."""
     root = tmp_path_factory.mktemp("service")
     go_run(go, ["mod", "tidy", "-diff"], EXAMPLE, mod="readonly")  # go.mod/go.sum committed tidy
     go_run(go, ["build", "-o", str(root / "plain"), "./..."], EXAMPLE, mod="readonly")  # not into the tree
-    for src in EXAMPLE.glob("*.go"):
-        (root / src.name).write_bytes(weave_main_module(src, ASPECTS, MODULE, MODULE))
-    # The module file a build driver would generate: the runtime added by `replace`. The
-    # runtime's go line (1.26.0) raises the module's; keeping the example's own language
-    # version per file is the build driver's job (DESIGN.md §4), not exercised here.
-    gomod = (EXAMPLE / "go.mod").read_text()
-    gomod = re.sub(r"^go .*$", "go 1.26.0", gomod, flags=re.M)
-    gomod += f"\nrequire toolweave.dev/runtime v0.0.0\n\nreplace toolweave.dev/runtime => {RUNTIME}\n"
-    (root / "go.mod").write_text(gomod)
-    (root / "go.sum").write_text((EXAMPLE / "go.sum").read_text() + (RUNTIME / "go.sum").read_text())
-    go_run(go, ["build", "-o", "service", "."], root)
+    before = _hashes(EXAMPLE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    env["TOOLWEAVE_CACHE_DIR"] = str(root / "cache")
+    proc = subprocess.run([sys.executable, "-m", "toolweave.cli", "go", "build", "-o", str(root / "service"), "."],
+                          cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert _hashes(EXAMPLE) == before    # go.mod and go.sum included
     return root / "service"
 
 
