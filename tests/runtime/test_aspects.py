@@ -132,7 +132,8 @@ def test_log_records_at_entry_and_exit(log_run):
     assert [(x["msg"], x["code.function.name"]) for x in records] == [
         ("enter", "lookup"), ("exit", "lookup"),
         ("enter", "lookup"), ("exit", "lookup"),
-        ("enter", "main.func1"), ("exit", "main.func1")]
+        ("enter", "main.func1"), ("exit", "main.func1"),
+        ("enter", "greet"), ("exit", "greet")]
     assert all(x["level"] == "INFO" for x in records)
 
 
@@ -141,6 +142,13 @@ def test_log_listed_arguments_only(log_run):
     first = records[0]
     assert (first["id"], first["team"]) == (7, "core")
     assert "token" not in first and "secret" not in json.dumps(records)
+
+
+def test_log_bare_directive_logs_every_argument(log_run):
+    records, _ = log_run
+    enter = next(x for x in records if x["msg"] == "enter" and x["code.function.name"] == "greet")
+    assert {k: enter[k] for k in ("name", "times", "tags")} == {"name": "ada", "times": 2, "tags": ["x", "y"]}
+    assert "ctx" not in enter
 
 
 def test_log_exit_duration_and_error(log_run):

@@ -108,6 +108,12 @@ class ListView(list):
 
 
 @dataclass(frozen=True)
+class Param:
+    Name: str
+    Type: str
+
+
+@dataclass(frozen=True)
 class DirectiveArg:
     Key: str
     Value: str
@@ -165,6 +171,15 @@ class FunctionView:
 
     def Argument(self, n) -> str:
         return self._nth("parameters", n, "argument")
+
+    @property
+    def Arguments(self) -> list:
+        """Every parameter as {Name, Type} (unnamed ones named), for templates that log or
+        record all of them. An extension of the Orchestrion context."""
+        names = self._weaver.param_names(self._func, "parameters")
+        src = self._site.file.source
+        return [Param(name, ("..." if p.variadic else "") + src.text(p.type_node))
+                for name, p in zip(names, params(self._func, "parameters"))]
 
     def Result(self, n) -> str:
         return self._nth("result", n, "result")

@@ -28,7 +28,13 @@ func main() {
 	_, _ = lookup(ctx, 0, "secret")
 	//weave:log
 	func() {}()
+	greet(ctx, "ada", 2, "x", "y")
 }
+
+// greet's bare directive logs every argument but the context, variadic ones as a list.
+//
+//weave:log
+func greet(ctx context.Context, name string, times int, tags ...string) {}
 
 // lookup logs id but not token: only the arguments the directive names are logged.
 //

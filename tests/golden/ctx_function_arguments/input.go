@@ -1,0 +1,7 @@
+package args
+
+func Named(id int, tags ...string) {}
+
+func Unnamed(int, string) {}
+
+func Blank(_ int, name string) {}
