@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import textwrap
 
@@ -330,3 +331,87 @@ def test_diff_and_list_show_every_injection(runner, spans_module):
     listing = runner.toolweave("list", ".", cwd=spans_module).check().stdout
     assert "weave-span" in listing and "bootstrap" in listing
     assert re.search(r"main\.go: .*weave-span", listing)
+
+
+def test_cgo_files_are_woven(runner, tmp_path, receiver):
+    module = write_module(tmp_path / "cgo", {
+        "go.mod": "module example.com/cgo\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            /*
+            static int twice(int x) { return 2 * x; }
+            */
+            import "C"
+
+            import (
+            	"context"
+            	"fmt"
+            )
+
+            //weave:span
+            func compute(ctx context.Context, n int) int {
+            	return int(C.twice(C.int(n)))
+            }
+
+            func main() {
+            	fmt.Println(compute(context.Background(), 21))
+            }
+        """,
+    })
+    binary = build(runner, module)
+    assert runner.run([str(binary)], cwd=module, env=otel_env(receiver)).check().stdout == "42\n"
+    receiver.wait_for(lambda r: any(s.name == "compute" for s in r.spans()))
+
+
+def test_go_workspace(runner, tmp_path, receiver):
+    root = write_module(tmp_path / "work", {
+        "go.work": "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
+        "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
+        "lib/lib.go": """
+            package lib
+
+            import "context"
+
+            //weave:span
+            func Greet(ctx context.Context, name string) string { return "hello " + name }
+        """,
+        "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n",
+        "app/main.go": """
+            package main
+
+            import (
+            	"context"
+            	"fmt"
+
+            	"example.com/lib"
+            )
+
+            //weave:span
+            func run(ctx context.Context) { fmt.Println(lib.Greet(ctx, "gopher")) }
+
+            func main() { run(context.Background()) }
+        """,
+    })
+    before = tree_hashes(root)
+    binary = build(runner, root / "app")
+    assert runner.run([str(binary)], cwd=root, env=otel_env(receiver)).check().stdout == "hello gopher\n"
+    receiver.wait_for(lambda r: len(r.spans()) == 2)
+    assert parent(receiver.spans(), find(receiver.spans(), "Greet")).name == "run"
+    binary.unlink()
+    assert tree_hashes(root) == before      # go.work, go.mod files and sources untouched
+
+
+def test_two_concurrent_builds_share_a_cold_cache(runner, spans_module, tmp_path):
+    env = {"TOOLWEAVE_CACHE_DIR": str(tmp_path / "fresh-cache")}
+    procs = [subprocess.Popen([sys.executable, "-m", "toolweave.cli", "go", "build", "-o", str(tmp_path / f"app{i}"), "."],
+                              cwd=spans_module, env={**runner.env, **env}, stderr=subprocess.PIPE, text=True)
+             for i in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    outputs = {runner.run([str(tmp_path / f"app{i}")], cwd=tmp_path, env={"OTEL_SDK_DISABLED": "true"}).check().stdout
+               for i in range(2)}
+    assert outputs == {"2 <nil>\n0 too big\n"}
+    cleaned = runner.toolweave("cache", "clean", cwd=spans_module, env=env).check()
+    assert cleaned.stdout.startswith("removed ") and not (tmp_path / "fresh-cache").exists()

@@ -67,7 +67,8 @@ def _decode_stream(text: str):
 
 def _package(raw: dict) -> Package:
     d = raw.get("Dir", "")
-    files = [f for f in raw.get("GoFiles", []) or []]
+    # cgo files are woven like the others: the go command applies the overlay to cgo inputs.
+    files = list(raw.get("GoFiles") or []) + list(raw.get("CgoFiles") or [])
     mod = raw.get("Module")
     module = None
     if mod:

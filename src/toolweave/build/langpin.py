@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import re
 
-_GO_LINE = re.compile(rb"(?m)^go[ \t]+(\d+\.\d+)(?:\.\d+)?[ \t]*(?://.*)?$")
+_GO_LINE = re.compile(rb"(?m)^go[ \t]+(\d+\.\d+(?:\.\d+)?)[ \t]*(?://.*)?$")
 _BUILD = re.compile(rb"(?m)^//go:build[ \t]+([^\r\n]*)$")
 
 
 def go_line(gomod: bytes) -> str:
-    """The `go` version of a go.mod ("1.22"), or "" when it has none."""
+    """The `go` version of a go.mod or go.work as written ("1.22", "1.26.0"), or ""."""
     m = _GO_LINE.search(gomod)
     return m.group(1).decode() if m else ""
 
 
 def version_key(v: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in v.split(".")[:2]) if v else (0,)
+    return tuple(int(x) for x in v.split(".")) if v else (0,)
 
 
 def pin(data: bytes, version: str, logical_name: str) -> bytes:
     """`data` with its language version pinned to go`version`. Lines keep their numbers:
     an existing `//go:build` line is rewritten in place; otherwise the constraint is added
     in front and a `//line` directive restores line 1."""
-    tag = f"go{version}"
+    tag = "go" + ".".join(version.split(".")[:2])      # build tags name only go1.N
     header_end = _header_end(data)
     m = _BUILD.search(data, 0, header_end)
     if m:

@@ -47,7 +47,7 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     raise a version the user's go.sum has no hash for."""
     rt = runtime.runtime_dir(cache) if any(runtime.is_runtime_import(p) for p in imports) else ""
     if env.gowork and env.gowork != os.devnull:
-        return _workspace(env, cache, rt, imports, replaces, cwd, go_env)
+        return _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots)
     gomod_path = user_modfile or env.gomod
     with open(gomod_path, "rb") as f:
         gomod = f.read()
@@ -84,24 +84,29 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     return ModSetup(f"-modfile={os.path.join(out, 'go.mod')}", {}, go_line(gomod), after)
 
 
-def _workspace(env, cache, rt, imports, replaces, cwd, go_env) -> ModSetup:
+def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots) -> ModSetup:
     with open(env.gowork, "rb") as f:
         work = f.read().decode()
     base = os.path.dirname(env.gowork)
     uses = _work_uses(work, base)
-    key = digest("gowork", work, sorted(uses), rt, sorted(imports), sorted(replaces.items()), env.goversion)
+    key = digest("gowork", work, sorted(uses), rt, sorted(imports), sorted(replaces.items()), env.goversion,
+                 roots.list_args(), cwd)
 
     def fill(tmp):
         extra = [rt] if rt else []
         version = _max_go(work, [os.path.join(u, "go.mod") for u in uses + extra])
         text = [f"go {version}", "", "use ("] + [f"\t{u}" for u in uses + extra] + [")"]
         text += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
+        text += [f"replace {mod} {version} => {path}" for mod, version, path in _pinned_workspace_modules(uses, go_env)]
         with open(os.path.join(tmp, "go.work"), "w") as f:
             f.write("\n".join(text) + "\n")
         sums = _read(env.gowork + ".sum")
         with open(os.path.join(tmp, "go.work.sum"), "wb") as f:
             f.write(sums)
-        run_go(["mod", "download"], cwd=cwd, env={**go_env, "GOWORK": os.path.join(tmp, "go.work")})
+        # Loads what the build will load: proves the workspace resolves (a failure here is
+        # clearer than one in the middle of the build).
+        run_go(["list", "-deps", *roots.list_args(), *sorted(imports)], cwd=cwd,
+               env={**go_env, "GOWORK": os.path.join(tmp, "go.work")})
 
     out = cache.directory("gowork", key, fill)
     return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "")
@@ -119,11 +124,31 @@ def _merge_sums(*sums: bytes) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
+def _pinned_workspace_modules(uses: list[str], go_env: dict) -> list[tuple[str, str, str]]:
+    """(module, version, dir) for every version at which one workspace module requires
+    another. The go command satisfies those from the workspace, until a module outside it
+    (our runtime) makes it load the full graph: then it reads that version's go.mod from the
+    proxy. A version-specific replace keeps it in the workspace."""
+    import json
+
+    mods = {}
+    for use in uses:
+        info = json.loads(run_go(["mod", "edit", "-json", os.path.join(use, "go.mod")], env=go_env))
+        mods[use] = info
+    dirs = {info["Module"]["Path"]: use for use, info in mods.items()}
+    out = set()
+    for info in mods.values():
+        for req in info.get("Require") or []:
+            if req["Path"] in dirs:
+                out.add((req["Path"], req["Version"], dirs[req["Path"]]))
+    return sorted(out)
+
+
 def _work_uses(work: str, base: str) -> list[str]:
     uses = []
     block = re.search(r"use\s*\((.*?)\)", work, re.S)
     entries = block.group(1).split() if block else []
-    entries += re.findall(r"(?m)^use\s+(\S+)\s*$", work)
+    entries += re.findall(r"(?m)^use\s+([^\s(]\S*)\s*$", work)
     for e in entries:
         e = e.strip('"')
         uses.append(os.path.normpath(e if os.path.isabs(e) else os.path.join(base, e)))
