@@ -21,6 +21,7 @@ from .goenv import GoError, go_binary, go_env
 from .coverexec import shim, wants_cover, with_line_header
 from .golist import go_list
 from .langpin import pin, version_key
+from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
@@ -63,10 +64,14 @@ def plan(verb: str, args: list[str]) -> Planned:
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     result = weave_plan(packages, aspects, cache, read, main_module)
+    for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
+        result.woven.append(WovenFile(path, data, links, ("links",)))
+        result.imports.update(links)
     if verb == "test" and config.test_bootstrap:
-        for path, data in generated_testmains(packages, main_module, read).items():
-            result.woven.append(WovenFile(path, data, (BOOTSTRAP,), ("test-bootstrap",)))
-            result.imports.add(BOOTSTRAP)
+        linked = linked_by_package(packages, result.woven)
+        for path, (data, links) in generated_testmains(packages, main_module, read, linked).items():
+            result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",)))
+            result.imports.update((BOOTSTRAP, *links))
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .goenv import run_go
 
 _FIELDS = ("ImportPath,Name,Dir,GoFiles,CgoFiles,CompiledGoFiles,Imports,Standard,Module,ForTest,"
-           "DepOnly,Goroot,Error,TestGoFiles,XTestGoFiles")
+           "DepOnly,Goroot,Error,TestGoFiles,XTestGoFiles,Deps")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Package:
     standard: bool
     module: Module | None
     for_test: str
+    deps: frozenset = frozenset()     # every package it depends on, transitively
 
     @property
     def path(self) -> str:
@@ -79,4 +80,5 @@ def _package(raw: dict) -> Package:
         raw["ImportPath"], raw.get("Name", ""), d,
         tuple(f if os.path.isabs(f) else os.path.join(d, f) for f in files),
         frozenset(raw.get("Imports", []) or []), bool(raw.get("Standard")), module, raw.get("ForTest", ""),
+        frozenset(raw.get("Deps", []) or []),
     )

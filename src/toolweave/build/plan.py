@@ -27,6 +27,7 @@ class WovenFile:
     data: bytes
     imports: tuple[str, ...]
     applied: tuple[str, ...]
+    links: tuple[str, ...] = ()      # packages the woven code reaches without importing them
 
 
 @dataclass
@@ -89,7 +90,8 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
         result.cached += 1
         if info["status"] == "rewritten":
             woven = cache.get("woven", key, ".go")
-            result.woven.append(WovenFile(path, woven, tuple(info["imports"]), tuple(info["applied"])))
+            result.woven.append(WovenFile(path, woven, tuple(info["imports"]), tuple(info["applied"]),
+                                          tuple(info.get("links", ()))))
             result.imports.update(info["imports"])
         elif info["status"] == "failed":
             result.failures.append(info["reason"])
@@ -99,8 +101,8 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
     info = {"status": type(outcome).__name__.lower()}
     if isinstance(outcome, Rewritten):
         cache.put("woven", key, outcome.data, ".go")
-        info.update(imports=list(outcome.imports), applied=list(outcome.applied))
-        result.woven.append(WovenFile(path, outcome.data, outcome.imports, outcome.applied))
+        info.update(imports=list(outcome.imports), applied=list(outcome.applied), links=list(outcome.links))
+        result.woven.append(WovenFile(path, outcome.data, outcome.imports, outcome.applied, outcome.links))
         result.imports.update(outcome.imports)
     elif isinstance(outcome, Failed):
         info["reason"] = outcome.reason

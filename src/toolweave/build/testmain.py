@@ -26,7 +26,7 @@ import (
 	__tw_testing "testing"
 
 	__tw_bootstrap "{bootstrap}"
-)
+{links})
 
 func TestMain(m *__tw_testing.M) {{
 	shutdown := __tw_bootstrap.Start()
@@ -37,8 +37,10 @@ func TestMain(m *__tw_testing.M) {{
 """
 
 
-def generated_testmains(packages, main_module, read) -> dict[str, bytes]:
-    """{path: source} of a TestMain file for every tested main-module package lacking one."""
+def generated_testmains(packages, main_module, read, linked=None) -> dict[str, tuple[bytes, tuple]]:
+    """{path: (source, links)} of a TestMain file for every tested main-module package
+    lacking one; it also blank-imports what the test binary's woven packages link
+    (`linked`: {woven package: links}, see links.py)."""
     if main_module is None:
         return {}
     tested: dict[str, list] = {}
@@ -52,5 +54,9 @@ def generated_testmains(packages, main_module, read) -> dict[str, bytes]:
             continue
         internal = next((p for p in variants if not p.name.endswith("_test")), variants[0])
         name = internal.name[:-5] if internal.name.endswith("_test") else internal.name
-        out[os.path.join(directory, FILE_NAME)] = TEMPLATE.format(name=name, bootstrap=BOOTSTRAP).encode()
+        deps = set().union(*(p.deps for p in variants))
+        links = tuple(sorted({link for path, ls in (linked or {}).items() if path in deps for link in ls}))
+        imports = "".join(f'\t_ "{x}"\n' for x in links)
+        text = TEMPLATE.format(name=name, bootstrap=BOOTSTRAP, links=imports)
+        out[os.path.join(directory, FILE_NAME)] = (text.encode(), links)
     return out
