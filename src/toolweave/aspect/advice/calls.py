@@ -7,7 +7,7 @@ from ...engine.imports import default_name
 from ..errors import SpecError
 from ..registry import Advice, advice, expect
 from ..types import parse_qualified, parse_type_name
-from . import code_template, render
+from . import code_template, exact_fields, render
 from .structs import spell_type
 
 CALL = frozenset({"call_expression"})
@@ -57,10 +57,7 @@ class AppendArgs(Advice):
 
     @classmethod
     def from_value(cls, value, line):
-        expect(value, dict, "a mapping with type and values", line)
-        unknown = set(value) - {"type", "values"}
-        if unknown or "values" not in value or "type" not in value:
-            raise SpecError("expected exactly the fields type and values", line)
+        exact_fields(value, ("type", "values"), line, "a mapping with type and values")
         values = expect(value["values"], list, "a list of code templates", line)
         if not values:
             raise SpecError("values must not be empty", line)

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from ...engine import Gen
-from ..registry import EXPRESSION_TYPES, Advice, advice
-from . import code_template, render
+from ..registry import EXPRESSION_TYPES, advice
+from . import TemplateAdvice, render
 
 
 @advice("wrap-expression")
-class WrapExpression(Advice):
+class WrapExpression(TemplateAdvice):
     """Replaces an expression (or the value of a `Field: value` element) by the rendered
     expression, in which `{{ . }}` is the original."""
 
     node_types = EXPRESSION_TYPES
-
-    def __init__(self, template):
-        self.template = template
-
-    @classmethod
-    def from_value(cls, value, line):
-        return cls(code_template(value, line))
-
-    def templates(self):
-        return [self.template]
 
     def apply(self, site, weaver):
         node = site.node

@@ -7,6 +7,7 @@ from ...engine.imports import default_name
 from ..errors import SpecError
 from ..registry import Advice, advice, expect
 from ..types import TypeName, parse_type_name
+from . import exact_fields
 
 
 def spell_type(tn: TypeName, weaver) -> str:
@@ -25,10 +26,7 @@ class AddStructField(Advice):
 
     @classmethod
     def from_value(cls, value, line):
-        expect(value, dict, "a mapping with name and type", line)
-        unknown = set(value) - {"name", "type"}
-        if unknown or "name" not in value or "type" not in value:
-            raise SpecError("expected exactly the fields name and type", line)
+        exact_fields(value, ("name", "type"), line, "a mapping with name and type")
         name = expect(value["name"], str, "a field name", line)
         if not name.isidentifier():
             raise SpecError(f"bad field name {name!r}", line)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from ...engine import Gen
-from ..registry import Advice, advice
-from . import code_template, render
+from ..registry import advice
+from . import TemplateAdvice, render
 
 
 @advice("assign-value")
-class AssignValue(Advice):
+class AssignValue(TemplateAdvice):
     """Sets the initial value of every name in a var/const spec."""
 
     node_types = frozenset({"var_spec", "const_spec"})
-
-    def __init__(self, template):
-        self.template = template
-
-    @classmethod
-    def from_value(cls, value, line):
-        return cls(code_template(value, line))
-
-    def templates(self):
-        return [self.template]
 
     def apply(self, site, weaver):
         spec = site.node
