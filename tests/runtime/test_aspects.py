@@ -21,7 +21,7 @@ def binaries(go, tmp_path_factory) -> Path:
     """Every app woven into one temporary module and built; returns the directory of binaries."""
     root = new_module(tmp_path_factory.mktemp("woven") / "mod", MODULE)
     woven = {
-        "spans": weave_cli([APPS / "spans/main.go"], ["bootstrap.yml", "weave-span.yml"]),
+        "spans": weave_cli([APPS / "spans/main.go"], ["bootstrap.yml", "runtimemetrics.yml", "weave-span.yml"]),
         "logs": weave_cli([APPS / "logs/main.go"], ["bootstrap.yml", "weave-span.yml", "weave-log.yml"]),
         "exits": weave_main_module(APPS / "exits/main.go", ["bootstrap.yml", "weave-span.yml"],
                                    f"{MODULE}/exits", MODULE),
@@ -104,7 +104,7 @@ def test_span_returned_error(span_run):
     assert (two.status_code, two.status_message) == ("ERROR", "too big")
 
 
-def test_bootstrap_exports_runtime_metrics(span_run):
+def test_runtimemetrics_exports_runtime_metrics(span_run):
     _, metrics = span_run
     assert any(m.name.startswith("go.") for m in metrics), [m.name for m in metrics]
 

@@ -10,6 +10,9 @@
 // through OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, sampling and batching through the
 // SDK's own variables (OTEL_TRACES_SAMPLER, OTEL_BSP_*, …). OTEL_SDK_DISABLED=true leaves
 // every global untouched (the API's no-ops).
+//
+// Go runtime metrics belong to the separate integration toolweave.dev/runtime/runtimemetrics
+// (its own aspect starts them in main, so switching it off leaves them off).
 package bootstrap
 
 import (
@@ -23,7 +26,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/exporters/autoexport"
-	"go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/contrib/propagators/autoprop"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -32,6 +34,8 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"toolweave.dev/runtime/internal/sdkenv"
 )
 
 // ShutdownTimeout bounds how long flushing may hold up the end of the program: a collector
@@ -53,7 +57,7 @@ func Start() (shutdown func()) {
 	defer mu.Unlock()
 	if !started {
 		started = true
-		if !disabled() {
+		if !sdkenv.Disabled() {
 			stop = sync.OnceFunc(install())
 		}
 	}
@@ -66,12 +70,6 @@ func flush() {
 	f := stop
 	mu.Unlock()
 	f()
-}
-
-// disabled reports OTEL_SDK_DISABLED=true (case-insensitive, as the specification says).
-// autoexport does not read it, so we must.
-func disabled() bool {
-	return strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true")
 }
 
 // install builds the providers and sets the globals; it returns their combined shutdown.
@@ -96,10 +94,6 @@ func install() func() {
 	} else if !autoexport.IsNoneMetricReader(reader) {
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader), sdkmetric.WithResource(res))
 		otel.SetMeterProvider(mp)
-		// Go runtime metrics are per process, so they belong here rather than in an aspect.
-		if err := runtime.Start(runtime.WithMeterProvider(mp)); err != nil {
-			otel.Handle(err)
-		}
 		shutdowns = append(shutdowns, mp.Shutdown)
 	}
 

@@ -21,6 +21,8 @@ import (
 
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"toolweave.dev/runtime/runtimemetrics"
 )
 
 // scenarios run in the child. Each ends the process its own way.
@@ -59,6 +61,15 @@ var scenarios = map[string]func(){
 			log.Fatal("OTEL_SDK_DISABLED=true installed an SDK tracer provider")
 		}
 		emit("disabled")
+	},
+	"metrics": func() { // the runtime-metrics integration starts too, before bootstrap
+		runtimemetrics.Start()
+		defer Start()()
+		counter, err := otel.Meter("test").Int64Counter("scenario.requests")
+		if err != nil {
+			log.Fatal(err)
+		}
+		counter.Add(context.Background(), 1)
 	},
 	"blackhole": func() { // the collector never answers: shutdown must give up in time
 		defer Start()()
@@ -250,6 +261,19 @@ func TestSDKDisabled(t *testing.T) {
 	expectSpans(t, r)
 	if r.code != 0 || r.stdout != "" {
 		t.Errorf("exit code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Runtime metrics are the runtimemetrics integration: started by it before bootstrap (the
+// global MeterProvider forwards to the SDK's once installed) and by bootstrap's transitional
+// call, they are registered once.
+func TestRuntimeMetricsOnceWhoeverStartsThem(t *testing.T) {
+	r := run(t, "metrics", "OTEL_METRICS_EXPORTER=console")
+	if r.code != 0 || !strings.Contains(r.stdout, `"scenario.requests"`) {
+		t.Fatalf("exit code %d, want the counter on stdout\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if n := strings.Count(r.stdout, `"go.goroutine.count"`); n != 1 {
+		t.Errorf("go.goroutine.count exported %d times, want once:\n%s", n, r.stdout)
 	}
 }
 

@@ -1,0 +1,439 @@
+package nethttp
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+)
+
+var (
+	reader      = sdkmetric.NewManualReader()
+	instruments atomic.Int64 // instruments created through the global MeterProvider
+)
+
+// TestMain installs the globals once, as bootstrap would: the shared otelhttp handler and
+// transport take their meter when first built. Tracer providers are set per test (otelhttp
+// looks the global one up per request).
+func TestMain(m *testing.M) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	otel.SetMeterProvider(countingProvider{mp})
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+	os.Exit(m.Run())
+}
+
+// record installs a fresh SDK TracerProvider recording every span.
+func record(t *testing.T) *tracetest.SpanRecorder {
+	t.Helper()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	otel.SetTracerProvider(tp)
+	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	return rec
+}
+
+// served is the context key net/http declares in a woven build (ToolweaveServed).
+type served struct{}
+
+var hook = NewServerHook(func(ctx context.Context) context.Context { return context.WithValue(ctx, served{}, true) })
+
+// woven is h as a woven serverHandler.ServeHTTP serves it: the hook first, unless the
+// request is already marked, and the hook's next re-enters this same function.
+func woven(h http.Handler) http.Handler {
+	var serve func(http.ResponseWriter, *http.Request)
+	serve = func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(served{}) == nil {
+			hook(w, r, serve)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}
+	return http.HandlerFunc(serve)
+}
+
+func get(t *testing.T, c *http.Client, ctx context.Context, url string, header ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func attr(s sdktrace.ReadOnlySpan, key attribute.Key) (attribute.Value, bool) {
+	for _, kv := range s.Attributes() {
+		if kv.Key == key {
+			return kv.Value, true
+		}
+	}
+	return attribute.Value{}, false
+}
+
+func ofKind(spans []sdktrace.ReadOnlySpan, kind trace.SpanKind) []sdktrace.ReadOnlySpan {
+	var out []sdktrace.ReadOnlySpan
+	for _, s := range spans {
+		if s.SpanKind() == kind {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func names(spans []sdktrace.ReadOnlySpan) []string {
+	var out []string
+	for _, s := range spans {
+		out = append(out, s.Name())
+	}
+	return out
+}
+
+// histogramPoints returns the attribute sets of the data points of a float64 histogram.
+func histogramPoints(t *testing.T, name string) []attribute.Set {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var out []attribute.Set
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if h, ok := m.Data.(metricdata.Histogram[float64]); ok && m.Name == name {
+				for _, dp := range h.DataPoints {
+					out = append(out, dp.Attributes)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func hasPoint(t *testing.T, metric string, kvs ...attribute.KeyValue) bool {
+	t.Helper()
+	for _, set := range histogramPoints(t, metric) {
+		all := true
+		for _, kv := range kvs {
+			if v, ok := set.Value(kv.Key); !ok || v != kv.Value {
+				all = false
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func TestServerSpanPerRequestWithRoute(t *testing.T) {
+	rec := record(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !Served(r.Context()) || !trace.SpanContextFromContext(r.Context()).IsValid() {
+			t.Error("the handler does not run inside the server span")
+		}
+		io.WriteString(w, "item "+r.PathValue("id"))
+	})
+	srv := httptest.NewServer(woven(mux))
+	defer srv.Close()
+
+	for _, id := range []string{"1", "2"} {
+		if code, body := get(t, srv.Client(), context.Background(), srv.URL+"/items/"+id); code != 200 || body != "item "+id {
+			t.Fatalf("got %d %q", code, body)
+		}
+	}
+	if code, _ := get(t, srv.Client(), context.Background(), srv.URL+"/nowhere"); code != 404 {
+		t.Fatalf("got %d for an unknown path", code)
+	}
+
+	spans := rec.Ended()
+	if got := strings.Join(names(spans), ","); got != "GET /items/{id},GET /items/{id},GET" {
+		t.Fatalf("spans %s, want one server span per request, named after the route", got)
+	}
+	for i, s := range spans {
+		if s.SpanKind() != trace.SpanKindServer {
+			t.Errorf("span %d: kind %v", i, s.SpanKind())
+		}
+		route, ok := attr(s, "http.route")
+		if i < 2 && (!ok || route.AsString() != "/items/{id}") {
+			t.Errorf("span %d: http.route = %v, want /items/{id}", i, route.Emit())
+		}
+		if i == 2 && ok {
+			t.Errorf("unmatched request has http.route %q", route.AsString())
+		}
+	}
+	if !hasPoint(t, "http.server.request.duration", attribute.String("http.route", "/items/{id}"),
+		attribute.Int("http.response.status_code", 200)) {
+		t.Errorf("no http.server.request.duration point with http.route: %v", histogramPoints(t, "http.server.request.duration"))
+	}
+}
+
+func TestTraceContextIsExtracted(t *testing.T) {
+	rec := record(t)
+	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer srv.Close()
+	const tid, sid = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	get(t, srv.Client(), context.Background(), srv.URL+"/x", "Traceparent", "00-"+tid+"-"+sid+"-01")
+	spans := rec.Ended()
+	if len(spans) != 1 {
+		t.Fatalf("spans %v", names(spans))
+	}
+	s := spans[0]
+	if s.SpanContext().TraceID().String() != tid || s.Parent().SpanID().String() != sid || !s.Parent().IsRemote() {
+		t.Errorf("span trace %s parent %s (remote %v), want trace %s parent %s",
+			s.SpanContext().TraceID(), s.Parent().SpanID(), s.Parent().IsRemote(), tid, sid)
+	}
+}
+
+func TestMarkPreventsASecondServerSpan(t *testing.T) {
+	rec := record(t)
+	inner := woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "inner") }))
+	// The same request handed to a second (woven) server's handler chain.
+	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(w, r) })))
+	defer srv.Close()
+	if _, body := get(t, srv.Client(), context.Background(), srv.URL); body != "inner" {
+		t.Fatalf("body %q", body)
+	}
+	if spans := rec.Ended(); len(spans) != 1 {
+		t.Errorf("spans %v, want exactly one", names(spans))
+	}
+}
+
+func TestMultipartFormIsHandedBack(t *testing.T) {
+	record(t)
+	var parsedOn *http.Request
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseMultipartForm(1); err != nil {
+			t.Error(err)
+		}
+		parsedOn = r
+	})
+	body := "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\n" + strings.Repeat("x", 100) + "\r\n--b--\r\n"
+	req := httptest.NewRequest(http.MethodPost, "/upload", strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	woven(h).ServeHTTP(httptest.NewRecorder(), req)
+	if parsedOn == req || req.MultipartForm == nil || req.MultipartForm != parsedOn.MultipartForm {
+		t.Fatal("the form parsed on the hook's copy is not on the request net/http cleans up")
+	}
+	_ = req.MultipartForm.RemoveAll()
+}
+
+func TestNewHandlerInsideOurSpanDoesNotTraceAgain(t *testing.T) {
+	rec := record(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	srv := httptest.NewServer(woven(NewHandler(mux, "users")))
+	defer srv.Close()
+	get(t, srv.Client(), context.Background(), srv.URL+"/users/7")
+	spans := rec.Ended()
+	if got := strings.Join(names(spans), ","); got != "GET /users/{id}" {
+		t.Fatalf("spans %s, want the hook's span only, named after the route", got)
+	}
+	if v, _ := attr(spans[0], "http.route"); v.AsString() != "/users/{id}" {
+		t.Errorf("http.route = %q", v.AsString())
+	}
+}
+
+func TestNewHandlerAloneTracesAsOtelhttp(t *testing.T) {
+	rec := record(t)
+	mux := http.NewServeMux()
+	var inner bool
+	mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+		inner = Served(r.Context()) && trace.SpanContextFromContext(r.Context()).IsValid()
+	})
+	// Nested NewHandlers: the outer one owns the span.
+	srv := httptest.NewServer(NewHandler(NewHandler(mux, "inner"), "outer"))
+	defer srv.Close()
+	get(t, srv.Client(), context.Background(), srv.URL+"/orders/3")
+	spans := rec.Ended()
+	if got := strings.Join(names(spans), ","); got != "GET /orders/{id}" {
+		t.Fatalf("spans %s, want one span named as otelhttp names it", got)
+	}
+	if spans[0].InstrumentationScope().Name != "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp" {
+		t.Errorf("scope %q", spans[0].InstrumentationScope().Name)
+	}
+	if !inner {
+		t.Error("the handler does not see the span and the mark")
+	}
+	// The program's options still apply when NewHandler owns the span.
+	rec = record(t)
+	filtered := httptest.NewServer(NewMiddleware("x", otelhttp.WithFilter(func(*http.Request) bool { return false }))(mux))
+	defer filtered.Close()
+	get(t, filtered.Client(), context.Background(), filtered.URL+"/orders/4")
+	if spans := rec.Ended(); len(spans) != 0 {
+		t.Errorf("a filtered request was traced: %v", names(spans))
+	}
+}
+
+// echoServer records the traceparent header of every request it gets.
+func echoServer(t *testing.T) (*httptest.Server, *[]string) {
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Traceparent"))
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+func TestClientSpanAndTraceparent(t *testing.T) {
+	rec := record(t)
+	srv, seen := echoServer(t)
+	c := &http.Client{Transport: WrapTransport(http.DefaultTransport)}
+	ctx, parent := otel.Tracer("test").Start(context.Background(), "parent")
+	if code, body := get(t, c, ctx, srv.URL+"/api"); code != 200 || body != "ok" {
+		t.Fatalf("got %d %q", code, body)
+	}
+	parent.End()
+	clients := ofKind(rec.Ended(), trace.SpanKindClient)
+	if len(clients) != 1 {
+		t.Fatalf("client spans %v", names(clients))
+	}
+	s := clients[0]
+	if s.Name() != "HTTP GET" || s.Parent().SpanID() != parent.SpanContext().SpanID() {
+		t.Errorf("client span %q with parent %s, want HTTP GET under %s", s.Name(), s.Parent().SpanID(), parent.SpanContext().SpanID())
+	}
+	want := "00-" + s.SpanContext().TraceID().String() + "-" + s.SpanContext().SpanID().String() + "-01"
+	if len(*seen) != 1 || (*seen)[0] != want {
+		t.Errorf("server saw traceparent %q, want %q", *seen, want)
+	}
+	if v, _ := attr(s, "http.response.status_code"); v.AsInt64() != 200 {
+		t.Errorf("http.response.status_code = %v", v.Emit())
+	}
+	if !hasPoint(t, "http.client.request.duration", attribute.Int("http.response.status_code", 200)) {
+		t.Error("no http.client.request.duration")
+	}
+	if _, ok := http.DefaultTransport.(*http.Transport); !ok {
+		t.Error("http.DefaultTransport was replaced")
+	}
+}
+
+func TestExporterRequestsAreNotTraced(t *testing.T) {
+	rec := record(t)
+	srv, seen := echoServer(t)
+	c := &http.Client{Transport: WrapTransport(http.DefaultTransport)}
+	ctx, parent := otel.Tracer("test").Start(context.Background(), "parent")
+	for _, ua := range []string{"OTel OTLP Exporter Go/1.47.0", "OTel Go OTLP over HTTP/protobuf metrics exporter/1.47.0",
+		"OTel Go OTLP over HTTP/protobuf logs exporter/0.23.0"} {
+		get(t, c, ctx, srv.URL+"/v1/traces", "User-Agent", ua)
+	}
+	parent.End()
+	if clients := ofKind(rec.Ended(), trace.SpanKindClient); len(clients) != 0 {
+		t.Errorf("exporter requests were traced: %v", names(clients))
+	}
+	if strings.Join(*seen, "") != "" {
+		t.Errorf("trace context injected into exporter requests: %q", *seen)
+	}
+}
+
+func TestWrapTransportKeepsInstrumentedAndWrapped(t *testing.T) {
+	own := otelhttp.NewTransport(http.DefaultTransport)
+	if WrapTransport(own) != http.RoundTripper(own) {
+		t.Error("an *otelhttp.Transport was wrapped")
+	}
+	once := WrapTransport(http.DefaultTransport)
+	if WrapTransport(once) != once {
+		t.Error("a wrapped transport was wrapped again")
+	}
+	if WrapTransport(nil) != nil {
+		t.Error("nil was wrapped")
+	}
+}
+
+func TestWrapTransportIsCheap(t *testing.T) {
+	rt := http.DefaultTransport
+	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(rt) }); n > 1 {
+		t.Errorf("WrapTransport allocates %v times per call, want at most 1 (the wrapper)", n)
+	}
+	own := otelhttp.NewTransport(rt)
+	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(own) }); n != 0 {
+		t.Errorf("WrapTransport of an otelhttp transport allocates %v times", n)
+	}
+}
+
+// Requests must reuse the instruments of the one shared handler and transport.
+func TestNoInstrumentsPerRequest(t *testing.T) {
+	record(t)
+	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer srv.Close()
+	c := &http.Client{Transport: WrapTransport(http.DefaultTransport)}
+	get(t, c, context.Background(), srv.URL) // builds whatever is built once
+	before := instruments.Load()
+	if before == 0 {
+		t.Fatal("the counting MeterProvider saw no instruments: the test would prove nothing")
+	}
+	for range 20 {
+		c := &http.Client{Transport: WrapTransport(http.DefaultTransport)} // as the hook does per request
+		get(t, c, context.Background(), srv.URL)
+		NewServerHook(func(ctx context.Context) context.Context { return ctx })
+	}
+	if n := instruments.Load() - before; n != 0 {
+		t.Errorf("%d instruments created by 20 more requests", n)
+	}
+	if client() != client() || server() == nil {
+		t.Error("the shared transport is not shared")
+	}
+}
+
+func BenchmarkWrapTransport(b *testing.B) {
+	rt := http.DefaultTransport
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = WrapTransport(rt)
+	}
+}
+
+// countingProvider counts the synchronous instruments its meters create.
+type countingProvider struct{ metric.MeterProvider }
+
+func (p countingProvider) Meter(name string, opts ...metric.MeterOption) metric.Meter {
+	return countingMeter{p.MeterProvider.Meter(name, opts...)}
+}
+
+type countingMeter struct{ metric.Meter }
+
+func (m countingMeter) Float64Histogram(name string, opts ...metric.Float64HistogramOption) (metric.Float64Histogram, error) {
+	instruments.Add(1)
+	return m.Meter.Float64Histogram(name, opts...)
+}
+
+func (m countingMeter) Int64Histogram(name string, opts ...metric.Int64HistogramOption) (metric.Int64Histogram, error) {
+	instruments.Add(1)
+	return m.Meter.Int64Histogram(name, opts...)
+}
+
+func (m countingMeter) Int64Counter(name string, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	instruments.Add(1)
+	return m.Meter.Int64Counter(name, opts...)
+}
+
+func (m countingMeter) Int64UpDownCounter(name string, opts ...metric.Int64UpDownCounterOption) (metric.Int64UpDownCounter, error) {
+	instruments.Add(1)
+	return m.Meter.Int64UpDownCounter(name, opts...)
+}
