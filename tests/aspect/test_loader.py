@@ -328,3 +328,21 @@ def test_qualifier_check_rejects_unlisted_packages(template, package):
     with pytest.raises(AspectError) as info:
         load_aspect_text(prepend(template), "inline.yml")
     assert f"'{package}'" in info.value.message and "imports" in info.value.message
+
+
+def test_schema_valid_marks_remember_only_valid_texts(tmp_path):
+    """A text that passed the schema is remembered by hash; a broken one never is, and the
+    kinds' own checks still run on a remembered text."""
+    marks = tmp_path / "marks"
+    good = tmp_path / "good.yml"
+    good.write_text("aspects:\n  - id: a\n    join-point: {function-call: fmt.Println}\n"
+                    "    advice: [{add-blank-import: embed}]\n")
+    first = load_aspects([good], valid_marks=str(marks))
+    assert len(list(marks.iterdir())) == 1
+    assert load_aspects([good], valid_marks=str(marks)).fingerprint == first.fingerprint
+    bad = tmp_path / "bad.yml"
+    bad.write_text("aspects:\n  - id: b\n    join-point: {function-cal: fmt.Println}\n"
+                   "    advice: [{add-blank-import: embed}]\n")
+    with pytest.raises(AspectError):
+        load_aspects([bad], valid_marks=str(marks))
+    assert len(list(marks.iterdir())) == 1

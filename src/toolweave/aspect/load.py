@@ -5,6 +5,7 @@ A broken file yields exactly one AspectError: `file:line: aspect "id": kind "k":
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import yaml
@@ -16,9 +17,13 @@ from .registry import ADVICE, JOIN_POINTS, load_kinds
 from .yamlnodes import LDict, LList, line_of, load_located
 
 
-def load_aspects(paths, require_meta: bool = False) -> AspectSet:
-    """Load aspect files (and what they extend) in order into one AspectSet."""
-    loader = _Loader(require_meta)
+def load_aspects(paths, require_meta: bool = False, valid_marks: str | None = None) -> AspectSet:
+    """Load aspect files (and what they extend) in order into one AspectSet.
+
+    `valid_marks`: a directory remembering texts that passed the schema before (by content
+    hash and schema hash), so a build does not pay for jsonschema on every run; the kinds'
+    own checks still run every time."""
+    loader = _Loader(require_meta, valid_marks)
     for path in paths:
         loader.load_file(os.fspath(path), ())
     return AspectSet.of(loader.aspects, loader.sources, loader.meta)
@@ -31,9 +36,10 @@ def load_aspect_text(text: str, name: str = "<aspects>") -> AspectSet:
 
 
 class _Loader:
-    def __init__(self, require_meta: bool):
+    def __init__(self, require_meta: bool, valid_marks: str | None = None):
         load_kinds()
         self.require_meta = require_meta
+        self.valid_marks = valid_marks
         self.aspects: list[Aspect] = []
         self.sources: list[tuple[str, bytes]] = []
         self.meta: list = []
@@ -67,7 +73,7 @@ class _Loader:
             raise AspectError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else 1)
         if not isinstance(doc, LDict):
             raise AspectError("an aspect file is a mapping with meta, extends and aspects", name, getattr(doc, "line", 1))
-        self._validate(doc, name)
+        self._validate(doc, name, text)
         for i, ext in enumerate(doc.get("extends", [])):
             target = os.path.join(os.path.dirname(name), ext)
             if not os.path.exists(target):
@@ -80,14 +86,25 @@ class _Loader:
             self.meta.append((name, dict(doc["meta"])))
         self._build_all(doc, name)
 
-    def _validate(self, doc, name) -> None:
+    def _validate(self, doc, name, text: str) -> None:
         if self.require_meta and "meta" not in doc:
             raise AspectError('missing "meta" (name and description are required in a shipped file)', name, doc.line)
+        mark = self._mark(text)
+        if mark is not None and os.path.exists(mark):
+            return
         found = sch.first_error(doc)
         if found is None:
+            if mark is not None:
+                _touch(mark)
             return
         path, kind, message = found
         raise AspectError(message, name, line_of(doc, path), _aspect_id(doc, path), kind)
+
+    def _mark(self, text: str) -> str | None:
+        if not self.valid_marks:
+            return None
+        key = hashlib.sha256(sch.SCHEMA_PATH.read_bytes() + b"\0" + text.encode()).hexdigest()
+        return os.path.join(self.valid_marks, key)
 
     def _build_all(self, doc, name) -> None:
         ids: dict[str, int] = {}
@@ -123,6 +140,14 @@ class _Loader:
             advice.append(adv)
         types = _node_types(join_point, advice)
         return Aspect(aspect_id, join_point, tuple(advice), name, line, len(self.aspects), types)
+
+
+def _touch(path: str) -> None:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "ab").close()
+    except OSError:
+        pass        # only a speed-up
 
 
 def build_join_point(value, line: int):
