@@ -25,6 +25,8 @@ from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
+from .runtime import closure as runtime_closure
+from .toolchain import local_toolchain
 from .testmain import BOOTSTRAP, generated_testmains
 
 
@@ -56,14 +58,17 @@ def plan(verb: str, args: list[str]) -> Planned:
     cwd = os.path.abspath(cmd.flag("-C") or os.getcwd())
     base_env = dict(os.environ)
     env = go_env(cwd, base_env)
-    config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
     cache = Cache()
+    if env.toolchain_in_modcache:
+        base_env = local_toolchain(env, cache, base_env)
+        env = go_env(cwd, base_env)
+    config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
     aspects = load_aspects(config.aspect_files(verb), valid_marks=os.path.join(cache.root, "schema-valid"))
     user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
-    result = weave_plan(packages, aspects, cache, read, main_module)
+    result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env))
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
         result.woven.append(WovenFile(path, data, links, ("links",)))
         result.imports.update(links)
@@ -88,7 +93,7 @@ def run(verb: str, args: list[str], log=None) -> int:
         return 1
     log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
     if not result.woven:
-        return _exec([go_binary(), verb, *args], cwd=None, env=base_env)
+        return _exec([go_binary(base_env), verb, *args], cwd=None, env=base_env)
     in_overlay, copies = split_woven(result.woven, packages, env.gomodcache)
     replaces = {m.path: copy_module(cache, m, files) for m, files in copies.items()}
     # Our -mod=mod and -modfile drive this load; the user's own would override them.
@@ -110,7 +115,7 @@ def run(verb: str, args: list[str], log=None) -> int:
         ours.append(f"-toolexec={shim(cache, overlay, cmd.flag('-toolexec'))}")
         rest = cmd.without("-overlay", "-modfile", "-toolexec")
     head = rest[:2] if rest[:1] == ["-C"] else rest[:1] if rest[:1] and rest[0].startswith("-C=") else []
-    argv = [go_binary(), verb, *head, *ours, *rest[len(head):]]
+    argv = [go_binary(base_env), verb, *head, *ours, *rest[len(head):]]
     return _exec(argv, cwd=None, env={**base_env, **setup.env})
 
 

@@ -13,8 +13,8 @@ class GoError(Exception):
     """The go command failed (or is missing); `str()` is one line for the user."""
 
 
-def go_binary() -> str:
-    path = shutil.which("go")
+def go_binary(env: dict | None = None) -> str:
+    path = shutil.which("go", path=(env or os.environ).get("PATH"))
     if path is None:
         raise GoError("the go command was not found on PATH: install Go (https://go.dev/dl) or fix PATH")
     return path
@@ -22,7 +22,7 @@ def go_binary() -> str:
 
 def run_go(args: list[str], cwd: str | None = None, env: dict | None = None) -> str:
     """Run `go args…` and return stdout; GoError with go's stderr on failure."""
-    proc = subprocess.run([go_binary(), *args], cwd=cwd, env=env, capture_output=True, text=True)
+    proc = subprocess.run([go_binary(env), *args], cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise GoError(proc.stderr.strip() or f"go {' '.join(args[:2])} failed with exit code {proc.returncode}")
     return proc.stdout
@@ -37,6 +37,18 @@ class GoEnv:
     goversion: str     # e.g. go1.26.8
     goflags: str
     gocache: str
+
+    @property
+    def in_workspace(self) -> bool:
+        """GOWORK names a go.work file ("off" and "" mean module mode)."""
+        return self.gowork not in ("", "off", os.devnull)
+
+    @property
+    def toolchain_in_modcache(self) -> bool:
+        """A toolchain the go command downloaded (GOTOOLCHAIN=go1.N.M) lives in the module
+        cache, where overlays are refused."""
+        root = os.path.abspath(self.gomodcache) + os.sep if self.gomodcache else None
+        return bool(root) and os.path.abspath(self.goroot).startswith(root)
 
     @property
     def in_module(self) -> bool:

@@ -46,7 +46,7 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     sums are completed by loading the build's own roots plus the added imports: MVS may
     raise a version the user's go.sum has no hash for."""
     rt = runtime.runtime_dir(cache) if any(runtime.is_runtime_import(p) for p in imports) else ""
-    if env.gowork and env.gowork != os.devnull:
+    if env.in_workspace:
         return _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots)
     gomod_path = user_modfile or env.gomod
     with open(gomod_path, "rb") as f:

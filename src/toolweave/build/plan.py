@@ -39,9 +39,14 @@ class PlanResult:
     woven_now: int = 0       # files woven in this run
 
 
-def weavable(pkg: Package) -> bool:
+def weavable(pkg: Package, protected: frozenset = frozenset()) -> bool:
+    """Whether a package may be woven: not the instrumentation itself (rule 1), and not a
+    package the runtime depends on (`protected`): code woven there could import the runtime
+    and close an import cycle."""
     path = pkg.path
     if is_runtime_import(path) or any(path.startswith(p) or path == p.rstrip("/") for p in NEVER_WOVEN):
+        return False
+    if path in protected:
         return False
     return bool(pkg.go_files) and not (pkg.is_test_main and pkg.dir == "")
 
@@ -58,13 +63,14 @@ def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
     )
 
 
-def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = ()) -> PlanResult:
+def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = (),
+               protected: frozenset = frozenset()) -> PlanResult:
     """Weave every file of every weavable package. `read(path) -> bytes` reads a source
     file as the build sees it (honouring the user's own overlay)."""
     result = PlanResult()
     seen: set[str] = set()
     for pkg in packages:
-        if not weavable(pkg):
+        if not weavable(pkg, protected):
             continue
         pf = facts(pkg, main_module, config)
         candidates = package_candidates(aspects.aspects, pf)

@@ -48,3 +48,24 @@ def runtime_dir(cache: Cache) -> str:
 
 def is_runtime_import(path: str) -> bool:
     return path == MODULE or path.startswith(MODULE + "/")
+
+
+def closure(cache: Cache, env: dict) -> frozenset:
+    """The non-standard packages the runtime module's packages depend on (transitively).
+
+    Woven code that imports the runtime must never go into one of them: logr, say, is
+    imported by OpenTelemetry, so rewriting its slog.New call to the runtime's would close an
+    import cycle. Computed once per runtime content and Go version."""
+    import json
+
+    from .goenv import run_go
+
+    key = digest("closure", fingerprint(), env.get("GOTOOLCHAIN", ""), env.get("PATH", ""))
+    known = cache.get("closure", key, ".json")
+    if known is not None:
+        return frozenset(json.loads(known))
+    out = run_go(["list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./..."],
+                 cwd=runtime_dir(cache), env={**env, "GOWORK": "off", "GOFLAGS": "-mod=mod"})
+    paths = sorted({line.strip() for line in out.splitlines() if line.strip()})
+    cache.put("closure", key, json.dumps(paths).encode(), ".json")
+    return frozenset(paths)

@@ -1,0 +1,3 @@
+module toolweave.dev/bench/loadgen
+
+go 1.25
