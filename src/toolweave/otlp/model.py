@@ -199,35 +199,42 @@ def _scope_of(scoped: Any) -> tuple[str, str]:
     return "", ""
 
 
+def _items(resources, scopes: str, items: str) -> Iterator[tuple[dict, str, str, Any]]:
+    """(resource attributes, scope name, scope version, item) for every item of an export
+    request: the resource -> scope -> items nesting all three signals share."""
+    for r in resources:
+        resource = decode_attributes(r.resource.attributes)
+        for sc in getattr(r, scopes):
+            scope, scope_version = _scope_of(sc)
+            for item in getattr(sc, items):
+                yield resource, scope, scope_version, item
+
+
 def spans_from_request(req: ExportTraceServiceRequest) -> Iterator[Span]:
-    for rs in req.resource_spans:
-        resource = decode_attributes(rs.resource.attributes)
-        for ss in rs.scope_spans:
-            scope, scope_version = _scope_of(ss)
-            for s in ss.spans:
-                yield Span(
-                    trace_id=_hex(s.trace_id),
-                    span_id=_hex(s.span_id),
-                    parent_span_id=_hex(s.parent_span_id),
-                    name=s.name,
-                    kind=_SPAN_KINDS.get(s.kind, str(s.kind)),
-                    start_ns=s.start_time_unix_nano,
-                    end_ns=s.end_time_unix_nano,
-                    attributes=decode_attributes(s.attributes),
-                    status_code=_STATUS_CODES.get(s.status.code, str(s.status.code)),
-                    status_message=s.status.message,
-                    events=tuple(
-                        Event(e.name, e.time_unix_nano, decode_attributes(e.attributes))
-                        for e in s.events
-                    ),
-                    resource=resource,
-                    scope=scope,
-                    scope_version=scope_version,
-                    links=tuple(
-                        Link(_hex(l.trace_id), _hex(l.span_id), decode_attributes(l.attributes))
-                        for l in s.links
-                    ),
-                )
+    for resource, scope, scope_version, s in _items(req.resource_spans, "scope_spans", "spans"):
+        yield Span(
+            trace_id=_hex(s.trace_id),
+            span_id=_hex(s.span_id),
+            parent_span_id=_hex(s.parent_span_id),
+            name=s.name,
+            kind=_SPAN_KINDS.get(s.kind, str(s.kind)),
+            start_ns=s.start_time_unix_nano,
+            end_ns=s.end_time_unix_nano,
+            attributes=decode_attributes(s.attributes),
+            status_code=_STATUS_CODES.get(s.status.code, str(s.status.code)),
+            status_message=s.status.message,
+            events=tuple(
+                Event(e.name, e.time_unix_nano, decode_attributes(e.attributes))
+                for e in s.events
+            ),
+            resource=resource,
+            scope=scope,
+            scope_version=scope_version,
+            links=tuple(
+                Link(_hex(l.trace_id), _hex(l.span_id), decode_attributes(l.attributes))
+                for l in s.links
+            ),
+        )
 
 
 def _opt(msg: Any, name: str) -> Any:
@@ -310,43 +317,35 @@ def _metric_body(m: Any) -> tuple[str, tuple[DataPoint, ...], str, bool | None]:
 
 
 def metrics_from_request(req: ExportMetricsServiceRequest) -> Iterator[Metric]:
-    for rm in req.resource_metrics:
-        resource = decode_attributes(rm.resource.attributes)
-        for sm in rm.scope_metrics:
-            scope, scope_version = _scope_of(sm)
-            for m in sm.metrics:
-                kind, points, temporality, monotonic = _metric_body(m)
-                yield Metric(
-                    name=m.name,
-                    kind=kind,
-                    description=m.description,
-                    unit=m.unit,
-                    data_points=points,
-                    resource=resource,
-                    scope=scope,
-                    scope_version=scope_version,
-                    temporality=temporality,
-                    is_monotonic=monotonic,
-                )
+    for resource, scope, scope_version, m in _items(req.resource_metrics, "scope_metrics", "metrics"):
+        kind, points, temporality, monotonic = _metric_body(m)
+        yield Metric(
+            name=m.name,
+            kind=kind,
+            description=m.description,
+            unit=m.unit,
+            data_points=points,
+            resource=resource,
+            scope=scope,
+            scope_version=scope_version,
+            temporality=temporality,
+            is_monotonic=monotonic,
+        )
 
 
 def logs_from_request(req: ExportLogsServiceRequest) -> Iterator[LogRecord]:
-    for rl in req.resource_logs:
-        resource = decode_attributes(rl.resource.attributes)
-        for sl in rl.scope_logs:
-            scope, scope_version = _scope_of(sl)
-            for r in sl.log_records:
-                yield LogRecord(
-                    body=decode_any(r.body) if r.HasField("body") else None,
-                    severity_text=r.severity_text,
-                    severity_number=int(r.severity_number),
-                    attributes=decode_attributes(r.attributes),
-                    trace_id=_hex(r.trace_id),
-                    span_id=_hex(r.span_id),
-                    resource=resource,
-                    scope=scope,
-                    time_ns=r.time_unix_nano,
-                    observed_time_ns=r.observed_time_unix_nano,
-                    event_name=getattr(r, "event_name", ""),
-                    scope_version=scope_version,
-                )
+    for resource, scope, scope_version, r in _items(req.resource_logs, "scope_logs", "log_records"):
+        yield LogRecord(
+            body=decode_any(r.body) if r.HasField("body") else None,
+            severity_text=r.severity_text,
+            severity_number=int(r.severity_number),
+            attributes=decode_attributes(r.attributes),
+            trace_id=_hex(r.trace_id),
+            span_id=_hex(r.span_id),
+            resource=resource,
+            scope=scope,
+            time_ns=r.time_unix_nano,
+            observed_time_ns=r.observed_time_unix_nano,
+            event_name=getattr(r, "event_name", ""),
+            scope_version=scope_version,
+        )
