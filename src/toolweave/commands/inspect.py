@@ -22,7 +22,7 @@ def diff(argv: list[str]) -> int:
         with open(wf.path, "rb") as f:
             before = f.read().decode(errors="surrogateescape").splitlines(True)
         after = wf.data.decode(errors="surrogateescape").splitlines(True)
-        name = os.path.relpath(wf.path, planned.cwd)
+        name = _shown(wf.path, planned.cwd)
         sys.stdout.writelines(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
     _warn(planned)
     return 0
@@ -48,10 +48,18 @@ def list_aspects(argv: list[str]) -> int:
             continue
         print(f"  {pkg.import_path}")
         for f in files:
-            print(f"    {os.path.relpath(f, planned.cwd)}: {', '.join(by_file[f].applied)}")
+            print(f"    {_shown(f, planned.cwd)}: {', '.join(by_file[f].applied)}")
             by_file.pop(f)
+    for path, wf in sorted(by_file.items()):       # files the build adds (links, TestMain)
+        print(f"  (generated) {_shown(path, planned.cwd)}: {', '.join(wf.applied)}")
     _warn(planned)
     return 0
+
+
+def _shown(path: str, cwd: str) -> str:
+    """Relative to the working directory when under it, else absolute."""
+    rel = os.path.relpath(path, cwd)
+    return path if rel.startswith("..") else rel
 
 
 def _warn(planned) -> None:
