@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 import subprocess
 import sys
+from dataclasses import dataclass
 
-from ..aspect import AspectError, load_aspects
+from ..aspect import load_aspects
 from ..config import load_config
 from .cache import Cache, digest
-from .goargs import parse
-from .goenv import GoError, go_binary, go_env
 from .coverexec import shim, wants_cover, with_line_header
+from .goargs import parse
+from .goenv import go_binary, go_env
 from .golist import go_list
 from .langpin import pin, version_key
 from .links import link_files, linked_by_package
@@ -26,8 +26,8 @@ from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
 from .runtime import closure as runtime_closure
-from .toolchain import local_toolchain
 from .testmain import BOOTSTRAP, generated_testmains
+from .toolchain import local_toolchain
 
 
 class BuildError(Exception):
@@ -84,9 +84,7 @@ def run(verb: str, args: list[str], log=None) -> int:
     """Run `go verb args…` with weaving; returns go's exit code."""
     log = log or (lambda msg: None)
     planned = plan(verb, args)
-    cmd, cwd, env, base_env, cache = planned.cmd, planned.cwd, planned.env, planned.base_env, planned.cache
-    user_overlay, packages, main_module, result = (planned.user_overlay, planned.packages,
-                                                   planned.main_module, planned.result)
+    result, base_env = planned.result, planned.base_env
     for reason in result.failures:
         print(f"toolweave: warning: {reason}", file=sys.stderr)
     if result.failures and _strict():
@@ -94,29 +92,41 @@ def run(verb: str, args: list[str], log=None) -> int:
     log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
     if not result.woven:
         return _exec([go_binary(base_env), verb, *args], cwd=None, env=base_env)
-    in_overlay, copies = split_woven(result.woven, packages, env.gomodcache)
-    replaces = {m.path: copy_module(cache, m, files) for m, files in copies.items()}
-    # Our -mod=mod and -modfile drive this load; the user's own would override them.
-    flags = tuple(f for f in cmd.list_flags() if not f.startswith(("-mod=", "-modfile=")))
-    roots = Roots(flags, tuple(cmd.packages), verb == "test")
-    setup = _module_setup(env, cache, result.imports, replaces, cwd, cmd.flag("-modfile"), base_env, roots)
-    cover = wants_cover(cmd)
-    overlay = dict(user_overlay)
-    for wf in in_overlay:
+    in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
+    replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
+    setup = _module_setup(planned, verb, replaces)
+    cover = wants_cover(planned.cmd)
+    overlay = _overlay(planned, in_overlay, setup, cover)
+    return _exec(_argv(planned, verb, overlay, setup, cover), cwd=None, env={**base_env, **setup.env})
+
+
+def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> dict:
+    """The -overlay mapping: the user's own, our woven files, and language pins."""
+    cache = planned.cache
+    overlay = dict(planned.user_overlay)
+    for wf in woven:
         data = with_line_header(wf.data, wf.path) if cover else wf.data
         overlay[wf.path] = cache.put("overlay", digest(wf.path, data), data, ".go")
     if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
-        _pin_main_module(packages, main_module, setup.go_before, overlay, cache, user_overlay)
+        _pin_main_module(planned.packages, planned.main_module, setup.go_before, overlay, cache,
+                         planned.user_overlay)
+    return overlay
+
+
+def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bool) -> list[str]:
+    """The real go command line: the user's arguments (minus the flags we merge) plus ours,
+    with -C kept first as the go command requires."""
+    cmd, cache = planned.cmd, planned.cache
     overlay_path = cache.put("overlay", digest(json.dumps(overlay, sort_keys=True)),
                              json.dumps({"Replace": overlay}, sort_keys=True, indent=1).encode(), ".json")
     ours = [f"-overlay={overlay_path}"] + ([setup.flag] if setup.flag else [])
-    rest = cmd.without("-overlay", "-modfile")
+    merged = ["-overlay", "-modfile"]
     if cover:
         ours.append(f"-toolexec={shim(cache, overlay, cmd.flag('-toolexec'))}")
-        rest = cmd.without("-overlay", "-modfile", "-toolexec")
+        merged.append("-toolexec")
+    rest = cmd.without(*merged)
     head = rest[:2] if rest[:1] == ["-C"] else rest[:1] if rest[:1] and rest[0].startswith("-C=") else []
-    argv = [go_binary(base_env), verb, *head, *ours, *rest[len(head):]]
-    return _exec(argv, cwd=None, env={**base_env, **setup.env})
+    return [go_binary(planned.base_env), verb, *head, *ours, *rest[len(head):]]
 
 
 def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> None:
@@ -141,15 +151,20 @@ def _read_overlay(flag: str | None, cwd: str) -> dict:
     return {os.path.normpath(os.path.join(cwd, k)): (os.path.join(cwd, v) if v else "") for k, v in replace.items()}
 
 
-def _module_setup(env, cache, imports, replaces, cwd, user_modfile, base_env, roots) -> ModSetup:
+def _module_setup(planned: Planned, verb: str, replaces: dict) -> ModSetup:
     """The generated module file, when woven code imports anything outside the standard
-    library (a path whose first element has no dot is standard)."""
-    outside_std = {p for p in imports if "." in p.split("/", 1)[0]}
+    library (a path whose first element has no dot is standard) or modules are replaced."""
+    outside_std = {p for p in planned.result.imports if "." in p.split("/", 1)[0]}
     if not outside_std and not replaces:
         return ModSetup("", {}, "", "")
-    if not env.in_module:
+    if not planned.env.in_module:
         raise BuildError("toolweave go needs a Go module (go.mod) to add its runtime requirements")
-    return prepare(env, cache, outside_std, replaces, cwd, user_modfile, base_env, roots)
+    cmd = planned.cmd
+    # Our -mod=mod and -modfile drive this load; the user's own would override them.
+    flags = tuple(f for f in cmd.list_flags() if not f.startswith(("-mod=", "-modfile=")))
+    roots = Roots(flags, tuple(cmd.packages), verb == "test")
+    return prepare(planned.env, planned.cache, outside_std, replaces, planned.cwd, cmd.flag("-modfile"),
+                   planned.base_env, roots)
 
 
 def _read_source(path: str, user_overlay: dict) -> bytes:
