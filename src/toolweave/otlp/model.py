@@ -241,15 +241,19 @@ def _opt(msg: Any, name: str) -> Any:
     return getattr(msg, name) if msg.HasField(name) else None
 
 
+def _point_base(p: Any) -> dict:
+    """The fields every kind of data point has."""
+    return {"attributes": decode_attributes(p.attributes), "start_ns": p.start_time_unix_nano,
+            "time_ns": p.time_unix_nano}
+
+
 def _number_points(points: Iterable[Any]) -> tuple[DataPoint, ...]:
     out = []
     for p in points:
         which = p.WhichOneof("value")
         out.append(
             DataPoint(
-                attributes=decode_attributes(p.attributes),
-                start_ns=p.start_time_unix_nano,
-                time_ns=p.time_unix_nano,
+                **_point_base(p),
                 value=getattr(p, which) if which else None,
             )
         )
@@ -270,9 +274,7 @@ def _metric_body(m: Any) -> tuple[str, tuple[DataPoint, ...], str, bool | None]:
     if kind == "histogram":
         points = tuple(
             DataPoint(
-                attributes=decode_attributes(p.attributes),
-                start_ns=p.start_time_unix_nano,
-                time_ns=p.time_unix_nano,
+                **_point_base(p),
                 count=p.count,
                 sum=_opt(p, "sum"),
                 bucket_counts=tuple(p.bucket_counts),
@@ -287,9 +289,7 @@ def _metric_body(m: Any) -> tuple[str, tuple[DataPoint, ...], str, bool | None]:
         eh = m.exponential_histogram
         points = tuple(
             DataPoint(
-                attributes=decode_attributes(p.attributes),
-                start_ns=p.start_time_unix_nano,
-                time_ns=p.time_unix_nano,
+                **_point_base(p),
                 count=p.count,
                 sum=_opt(p, "sum"),
                 min=_opt(p, "min"),
@@ -303,9 +303,7 @@ def _metric_body(m: Any) -> tuple[str, tuple[DataPoint, ...], str, bool | None]:
     if kind == "summary":
         points = tuple(
             DataPoint(
-                attributes=decode_attributes(p.attributes),
-                start_ns=p.start_time_unix_nano,
-                time_ns=p.time_unix_nano,
+                **_point_base(p),
                 count=p.count,
                 sum=p.sum,
                 quantiles=tuple((q.quantile, q.value) for q in p.quantile_values),

@@ -401,7 +401,7 @@ class Receiver:
             spans, metrics, logs = list(self._spans), list(self._metrics), list(self._logs)
             counts, errors = dict(self._counts), list(self._errors)
         lines = [
-            f"requests: " + ", ".join(f"{p}={n}" for p, n in counts.items()),
+            "requests: " + ", ".join(f"{p}={n}" for p, n in counts.items()),
             f"spans ({len(spans)}): " + ", ".join(repr(s.name) for s in spans),
             f"metrics ({len(metrics)}): " + ", ".join(f"{m.name!r}[{m.kind}]" for m in metrics),
             f"logs ({len(logs)}): " + ", ".join(_short(repr(r.body), 40) for r in logs),
