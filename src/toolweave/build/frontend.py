@@ -25,6 +25,8 @@ from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
+from .replay import Watch
+from . import replay
 from .runtime import closure as runtime_closure
 from .testmain import BOOTSTRAP, generated_testmains
 from .toolchain import local_toolchain
@@ -50,6 +52,7 @@ class Planned:
     packages: list
     main_module: object
     result: object
+    watch: Watch
 
 
 def plan(verb: str, args: list[str]) -> Planned:
@@ -62,10 +65,14 @@ def plan(verb: str, args: list[str]) -> Planned:
     if env.toolchain_in_modcache:
         base_env = local_toolchain(env, cache, base_env)
         env = go_env(cwd, base_env)
+    watch = _watch_inputs(cmd, cwd, env, base_env)
     config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
+    watch.add(*config.aspect_files(verb))
     aspects = load_aspects(config.aspect_files(verb), valid_marks=os.path.join(cache.root, "schema-valid"))
     user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
+    watch.add(*(v for v in user_overlay.values() if v))
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
+    _watch_sources(watch, packages, env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env))
@@ -77,12 +84,45 @@ def plan(verb: str, args: list[str]) -> Planned:
         for path, (data, links) in generated_testmains(packages, main_module, read, linked).items():
             result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",)))
             result.imports.update((BOOTSTRAP, *links))
-    return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result)
+    return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
+                   watch)
+
+
+def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> Watch:
+    """The inputs known before go list: the go command and its configuration, the module
+    and workspace files, the user's overlay and module file, toolweave.yml."""
+    watch = Watch()
+    watch.add(go_binary(base_env), env.goenv)
+    for f in (env.gomod if env.in_module else "", env.gowork if env.in_workspace else ""):
+        if f:
+            root = os.path.dirname(f)
+            watch.add(f, f[:-4] + ".sum", os.path.join(root, "vendor", "modules.txt"),
+                      os.path.join(root, "toolweave.yml"))
+    for flag in ("-overlay", "-modfile"):
+        value = cmd.flag(flag)
+        if value:
+            path = os.path.join(cwd, value)
+            watch.add(path, path[:-4] + ".sum" if flag == "-modfile" else "")
+    return watch
+
+
+def _watch_sources(watch: Watch, packages, env) -> None:
+    """Every package outside GOROOT and the module cache (those do not change under a given
+    toolchain and go.sum), and the whole tree of each local module."""
+    immutable = tuple(os.path.join(os.path.abspath(d), "") for d in (env.goroot, env.gomodcache) if d)
+    for pkg in packages:
+        if pkg.standard or not pkg.dir or os.path.join(pkg.dir, "").startswith(immutable):
+            continue
+        if pkg.module and pkg.module.dir and pkg.module.dir not in watch.dirs:
+            watch.tree(pkg.module.dir)
+        watch.add_dir(pkg.dir)
+        watch.add(*pkg.go_files)
 
 
 def run(verb: str, args: list[str], log=None) -> int:
     """Run `go verb args…` with weaving; returns go's exit code."""
     log = log or (lambda msg: None)
+    invoked = replay.key([verb, *args], os.getcwd(), dict(os.environ))
     planned = plan(verb, args)
     result, base_env = planned.result, planned.base_env
     for reason in result.failures:
@@ -91,13 +131,27 @@ def run(verb: str, args: list[str], log=None) -> int:
         return 1
     log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
     if not result.woven:
-        return _exec([go_binary(base_env), verb, *args], cwd=None, env=base_env)
-    in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
-    replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
-    setup = _module_setup(planned, verb, replaces)
-    cover = wants_cover(planned.cmd)
-    overlay = _overlay(planned, in_overlay, setup, cover)
-    return _exec(_argv(planned, verb, overlay, setup, cover), cwd=None, env={**base_env, **setup.env})
+        argv, go_env_, overlay, replaces = [go_binary(base_env), verb, *args], base_env, {}, {}
+    else:
+        in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
+        replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
+        setup = _module_setup(planned, verb, replaces)
+        cover = wants_cover(planned.cmd)
+        overlay = _overlay(planned, in_overlay, setup, cover)
+        argv, go_env_ = _argv(planned, verb, overlay, setup, cover), {**base_env, **setup.env}
+    if not result.failures:
+        _record(invoked, planned, argv, go_env_, [*overlay.values(), *replaces.values()])
+    return _exec(argv, cwd=None, env=go_env_)
+
+
+def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str]) -> None:
+    """Write the replay record of this build (see replay.py); the cache entries it needs are
+    every path under the cache the command line, its environment or the overlay names."""
+    root = os.path.join(planned.cache.root, "")
+    extra = {k: v for k, v in go_env_.items() if os.environ.get(k) != v}
+    values = [*argv, *(part for v in extra.values() for part in v.split(os.pathsep)), *needed]
+    paths = [v.split("=", 1)[-1] for v in values if root in v]
+    replay.write(key, planned.watch, argv, extra, [p for p in paths if p.startswith(root)])
 
 
 def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> dict:

@@ -37,6 +37,7 @@ class GoEnv:
     goversion: str     # e.g. go1.26.8
     goflags: str
     gocache: str
+    goenv: str = ""    # go's own configuration file (`go env -w`)
 
     @property
     def in_workspace(self) -> bool:
@@ -56,6 +57,6 @@ class GoEnv:
 
 
 def go_env(cwd: str | None = None, env: dict | None = None) -> GoEnv:
-    keys = ["GOROOT", "GOMODCACHE", "GOMOD", "GOWORK", "GOVERSION", "GOFLAGS", "GOCACHE"]
+    keys = ["GOROOT", "GOMODCACHE", "GOMOD", "GOWORK", "GOVERSION", "GOFLAGS", "GOCACHE", "GOENV"]
     data = json.loads(run_go(["env", "-json", *keys], cwd=cwd, env=env))
     return GoEnv(*(data.get(k, "") for k in keys))

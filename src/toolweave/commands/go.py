@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from .. import env
-from ..aspect import AspectError
 from ..build.goargs import VERBS
 
 USAGE = "usage: toolweave go build|install|run|test|vet [go flags] [packages]"
@@ -15,10 +14,16 @@ def run(argv: list[str]) -> int:
     if not argv or argv[0] not in VERBS:
         print(f"toolweave: {USAGE}", file=sys.stderr)
         return 1
+    log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
+    from ..build.replay import replay
+
+    replayed = replay(argv[0], argv[1:], log)   # nothing changed: no planning, no weaving
+    if replayed is not None:
+        return replayed
+    from ..aspect import AspectError
     from ..build.frontend import BuildError, run as frontend
     from ..build.goenv import GoError
 
-    log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
     try:
         return frontend(argv[0], argv[1:], log)
     except AspectError as err:

@@ -1,0 +1,150 @@
+"""Replay: a rebuild in which nothing changed skips planning and weaving.
+
+After a build, the front end records the go command it ran and the state of every input
+that decided it: the `stat` (mtime, size, inode) of each Go file outside GOROOT and the
+module cache; the listing of every directory of the local modules (a Go file added, removed
+or renamed; not the directory's mtime, which `go build` changes by writing its binary); the
+stat of go.mod, go.sum, go.work, vendor/modules.txt, toolweave.yml, the aspect files, the
+user's overlay and module files, the go command and go's own configuration file. GOROOT and
+the module cache are immutable for a given toolchain and go.sum. The record is keyed by the
+command line, the working directory, the environment and toolweave's own files.
+
+The next build with the same key stats those paths (no file is read); when all match and
+every cache entry the command refers to still exists, it runs the recorded go command at
+once: the cost of a no-op rebuild becomes Python's start-up, a few hundred `stat` calls and
+go's own no-op build. Any difference, however harmless, means a normal build, which writes
+a new record. The stats are taken before the files are read for weaving, so an edit racing
+a build leaves a record that no longer matches.
+
+This module runs before anything else on `toolweave go …`: it imports only the standard
+library and the cache's location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+
+from .cache import cache_root, write_atomic
+
+FORMAT = "1"
+
+# Environment variables that differ between shells without changing a build.
+_VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND", "TERM", "COLUMNS",
+                           "LINES", "WINDOWID", "HISTFILE", "HISTSIZE", "SSH_TTY", "SSH_CLIENT", "SSH_CONNECTION",
+                           "TMUX", "TMUX_PANE", "STY"})
+# Directories the go command never reads packages from (`./...` skips them too).
+_SKIPPED_DIRS = ("testdata",)
+
+
+def key(args: list[str], cwd: str, environ: dict) -> str:
+    """Everything a recorded build depends on that is not a file's stat."""
+    h = hashlib.sha256(FORMAT.encode())
+    env = sorted((k, v) for k, v in environ.items() if k not in _VOLATILE_ENV)
+    h.update(json.dumps([args, cwd, env, _self_fingerprint(environ)]).encode())
+    return h.hexdigest()
+
+
+def stat_of(path: str) -> list | None:
+    """What the record compares: None for a missing path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def listing(path: str) -> list | None:
+    """What the record compares for a directory: the names that can change a plan (Go
+    files, go.mod, subdirectories). Not its mtime: `go build` writes its binary there."""
+    try:
+        with os.scandir(path) as entries:
+            return sorted(e.name for e in entries
+                          if e.name.endswith(".go") or e.name == "go.mod" or e.is_dir(follow_symlinks=False))
+    except OSError:
+        return None
+
+
+class Watch:
+    """The paths a build depends on, each looked at when first added: before it is read."""
+
+    def __init__(self):
+        self.stats: dict[str, list | None] = {}
+        self.dirs: dict[str, list | None] = {}
+
+    def add(self, *paths: str) -> None:
+        for p in paths:
+            if p and p not in self.stats:
+                self.stats[p] = stat_of(p)
+
+    def add_dir(self, path: str) -> None:
+        if path not in self.dirs:
+            self.dirs[path] = listing(path)
+
+    def tree(self, root: str) -> None:
+        """A local module: every directory that can hold packages (its listing) and every
+        Go file in them, including those build constraints exclude today; a nested module
+        is watched only at its top."""
+        for base, dirs, files in os.walk(root):
+            self.add_dir(base)
+            if base != root and "go.mod" in files:
+                dirs[:] = []
+                continue
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and d not in _SKIPPED_DIRS]
+            self.add(*(os.path.join(base, n) for n in files if n.endswith(".go")))
+
+
+def record_path(k: str, root: str | None = None) -> str:
+    return os.path.join(root or cache_root(), "replay", k[:2], k + ".json")
+
+
+def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str]) -> None:
+    """Record a build: what `watch` saw before the files were read, the go command and the
+    environment it adds, and the cache entries (`needed`) the command refers to."""
+    data = {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "argv": argv, "env": extra_env,
+            "needed": sorted(set(needed))}
+    write_atomic(record_path(k), json.dumps(data, separators=(",", ":")).encode())
+
+
+def replay(verb: str, args: list[str], log=None) -> int | None:
+    """Run the recorded go command if nothing it depends on changed; None when a normal
+    build is needed (no record, or anything differs)."""
+    cwd = os.getcwd()
+    path = record_path(key([verb, *args], cwd, dict(os.environ)))
+    try:
+        with open(path, "rb") as f:
+            data = json.loads(f.read())
+    except (OSError, ValueError):
+        return None
+    if data.get("format") != FORMAT or not _unchanged(data):
+        return None
+    if log:
+        log(f"nothing changed since the last build: replaying its go command ({len(data['stats']) + len(data['dirs'])} paths checked)")
+    try:
+        return subprocess.call(data["argv"], env={**os.environ, **data["env"]})
+    except KeyboardInterrupt:
+        return 130
+
+
+def _unchanged(data: dict) -> bool:
+    if any(stat_of(p) != s for p, s in data["stats"].items()):
+        return False
+    if any(listing(p) != names for p, names in data["dirs"].items()):
+        return False
+    return all(os.path.exists(p) for p in data["needed"])
+
+
+def _self_fingerprint(environ: dict) -> list:
+    """Stats of toolweave's own files (code, built-in aspects, runtime module) and of a
+    development runtime source: an upgrade or an edit invalidates every record."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    roots = [here] + ([environ["TOOLWEAVE_RUNTIME_SOURCE"]] if environ.get("TOOLWEAVE_RUNTIME_SOURCE") else [])
+    out = [shutil.which("go", path=environ.get("PATH"))]
+    for root in roots:
+        for base, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            out.extend([os.path.join(base, n), stat_of(os.path.join(base, n))] for n in sorted(files))
+    return out
