@@ -26,6 +26,7 @@ NOT_FOR_LIST = frozenset({"-o", "-n", "-x", "-v", "-work", "-a", "-p", "-toolexe
 TEST_VALUE_FLAGS = frozenset({
     "-run", "-bench", "-benchtime", "-count", "-cpu", "-parallel", "-timeout", "-coverprofile",
     "-cpuprofile", "-memprofile", "-blockprofile", "-mutexprofile", "-trace", "-outputdir", "-exec",
+    "-memprofilerate", "-blockprofilerate", "-mutexprofilefraction", "-fuzzminimizetime", "-fuzzcachedir",
     "-json", "-list", "-skip", "-shuffle", "-fuzz", "-fuzztime", "-benchmem", "-failfast", "-short",
     "-vet", "-fullpath",
 })

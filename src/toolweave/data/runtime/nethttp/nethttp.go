@@ -107,24 +107,17 @@ func dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// annotateRoute names the server span after the matched ServeMux route as otelhttp v0.72
-// does ("{METHOD} {route}", the route being the pattern from its first "/", so without
-// method and host; unknown methods become "HTTP") and records http.route on the span and,
-// through the request's Labeler, on http.server.request.duration. otelhttp v0.72 does the
-// renaming and the metric attribute itself; doing it here as well keeps the behaviour with
-// other otelhttp versions (attribute sets keep one value per key).
+// annotateRoute records http.route on the server span. otelhttp v0.72 (the oldest version
+// the runtime accepts) names the span "{METHOD} {route}" and puts http.route on
+// http.server.request.duration itself once a ServeMux has set the pattern, but leaves the
+// span attribute out: the route is unknown when it builds the span's attributes.
 func annotateRoute(r *http.Request) {
 	route := routeOf(r.Pattern)
 	if route == "" {
 		return
 	}
-	attr := semconv.HTTPRoute(route)
 	if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
-		span.SetName(spanName(r.Method, route))
-		span.SetAttributes(attr)
-	}
-	if labeler, ok := otelhttp.LabelerFromContext(r.Context()); ok {
-		labeler.Add(attr)
+		span.SetAttributes(semconv.HTTPRoute(route))
 	}
 }
 
@@ -134,16 +127,6 @@ func routeOf(pattern string) string {
 		return pattern[i:]
 	}
 	return ""
-}
-
-// spanName is the semantic-convention server span name for a request with a route.
-func spanName(method, route string) string {
-	switch m := strings.ToUpper(method); m {
-	case http.MethodConnect, http.MethodDelete, http.MethodGet, http.MethodHead, http.MethodOptions,
-		http.MethodPatch, http.MethodPost, http.MethodPut, http.MethodTrace:
-		return m + " " + route
-	}
-	return "HTTP " + route
 }
 
 // NewHandler has otelhttp.NewHandler's signature; the weaver replaces a program's own
