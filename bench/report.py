@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""Turn one benchmark results file (written by bench/run.py) into docs/benchmarks.md and
+PNG charts under docs/benchmarks/.
+
+    python3 bench/report.py bench/results/2026-11-25.json [--docs docs]
+
+As a library (bench/ is not a package: put it on sys.path first):
+
+    from report import write_report
+    paths = write_report(results, docs_dir, results_path)
+
+Uses the standard library and matplotlib (Agg backend) only. The output is deterministic:
+the same results file gives the same markdown and the same PNG bytes (no timestamps or
+software version in the PNG metadata). Missing pieces of the results (a variant, a
+scenario, the runtime or allocation sections) show as "—" or are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+ANALYSIS = BENCH_DIR / "analysis.md"
+
+DASH = "—"
+COLORS = {"plain": "#8c8c8c", "manual": "#1f77b4", "toolweave": "#ff7f0e"}
+OTHER_COLOR = "#2ca02c"
+SCENARIOS = ("cold", "noop", "incremental")
+SCENARIO_LABELS = {"noop": "no-op"}
+OPS = {"<=": "≤", ">=": "≥"}
+VARIANT_MEANINGS = (
+    "**plain** is the unmodified program built with plain `go build` (no telemetry); "
+    "**manual** is the same program instrumented by hand with the same OpenTelemetry "
+    "libraries, built with plain `go build`; **toolweave** is the unmodified program built "
+    "with `toolweave go build`."
+)
+STYLE = {
+    "figure.figsize": (7, 3.5),
+    "savefig.dpi": 110,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "toolweave-bench",
+}
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def fmt_num(value: float) -> str:
+    """Seconds and other small quantities: 2 decimals below 10, 1 above."""
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def fmt_ms(value: float) -> str:
+    """Milliseconds: 2 decimals."""
+    return f"{value:.2f}"
+
+
+def fmt_int(value: float) -> str:
+    """Counts (req/s, allocs, bytes, ns): no decimals, thousands separators."""
+    return f"{value:,.0f}"
+
+
+def fmt_mb(value: float) -> str:
+    """Megabytes: 1 decimal."""
+    return f"{value:.1f}"
+
+
+def fmt_range(summary: dict | None, fmt) -> str:
+    """'median [min–max]' of a Summary, or a dash."""
+    if not summary:
+        return DASH
+    return f"{fmt(summary['median'])} [{fmt(summary['min'])}–{fmt(summary['max'])}]"
+
+
+def fmt_median(summary: dict | None, fmt) -> str:
+    """The median of a Summary, or a dash."""
+    return fmt(summary["median"]) if summary else DASH
+
+
+def fmt_ratio(top: dict | None, bottom: dict | None) -> str:
+    """Ratio of two Summary medians as '1.07x', or a dash."""
+    if not top or not bottom or not bottom["median"]:
+        return DASH
+    return f"{top['median'] / bottom['median']:.2f}x"
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A target's value with its unit ('1.07x', '12.5 MB')."""
+    if value is None:
+        return DASH
+    return f"{fmt_num(value)}{'' if unit in ('', 'x', '%') else ' '}{unit}"
+
+
+def fmt_duration(seconds: float) -> str:
+    """'1 h 05 min', '12 min 03 s' or '42 s'."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def point(value: float) -> dict:
+    """A Summary for a single measurement (no spread)."""
+    return {"median": value, "min": value, "max": value}
+
+
+def table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    """Markdown table lines; align is one 'l' or 'r' per column (default: l, then r)."""
+    align = align or "l" + "r" * (len(header) - 1)
+
+    def line(cells):
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    rule = "|" + "|".join("---" if a == "l" else "---:" for a in align) + "|"
+    return [line(header), rule, *(line(r) for r in rows), ""]
+
+
+# --- data access ------------------------------------------------------------------------
+
+
+def scenario_order(scenarios: dict) -> list[str]:
+    """Known scenarios in their fixed order, then any others in file order."""
+    return [s for s in SCENARIOS if s in scenarios] + [s for s in scenarios if s not in SCENARIOS]
+
+
+def measure(app: dict, scenario: str, variant: str, key: str) -> dict | None:
+    """One Summary of a build app (key: wall, cpu, toolweave_rss_mb), or None."""
+    return ((app.get("scenarios", {}).get(scenario) or {}).get(variant) or {}).get(key)
+
+
+def binary_sizes(build: dict) -> dict[str, dict[str, int]]:
+    """{app: {variant: bytes}} for the apps that report binary sizes."""
+    return {name: app["binary_bytes"] for name, app in build.items() if app.get("binary_bytes")}
+
+
+def variant_union(per_app: list[list[str]]) -> list[str]:
+    """All variants of several apps, in first-seen order."""
+    return list(dict.fromkeys(v for variants in per_app for v in variants))
+
+
+def ratio_rows(results: dict, metrics: list[str], variants: list[str]) -> list[list[str]]:
+    """'toolweave / manual' and 'toolweave / plain' rows over the given metrics."""
+    rows = []
+    for base in ("manual", "plain"):
+        if "toolweave" in variants and base in variants:
+            top, bottom = results.get("toolweave", {}), results.get(base, {})
+            cells = [fmt_ratio(top.get(m), bottom.get(m)) for m in metrics]
+            rows.append([f"toolweave / {base}", *cells])
+    return rows
+
+
+# --- charts -----------------------------------------------------------------------------
+
+
+def color(variant: str) -> str:
+    """The fixed color of a variant."""
+    return COLORS.get(variant, OTHER_COLOR)
+
+
+def draw_bars(ax, xs, summaries, width, colors, fmt, label=None):
+    """Bars at the medians with min–max error bars (when there is a spread) and labels."""
+    heights = [s["median"] for s in summaries]
+    low = [s["median"] - s["min"] for s in summaries]
+    high = [s["max"] - s["median"] for s in summaries]
+    spread = any(low) or any(high)
+    bars = ax.bar(xs, heights, width, color=colors, label=label,
+                  yerr=[low, high] if spread else None, capsize=3,
+                  error_kw={"elinewidth": 1, "ecolor": "#333333"})
+    ax.bar_label(bars, labels=[fmt(h) for h in heights], padding=2, fontsize=7)
+
+
+def grouped_bars(ax, groups: list[str], series: dict[str, list], fmt) -> None:
+    """One cluster per group, one bar per variant present in it (centred, in series order);
+    series maps variant -> Summary|None per group."""
+    width = 0.8 / max(len(series), 3)
+    labelled = set()
+    for g in range(len(groups)):
+        present = [(v, s[g]) for v, s in series.items() if s[g]]
+        for i, (variant, summary) in enumerate(present):
+            x = g + (i - (len(present) - 1) / 2) * width
+            label = None if variant in labelled else variant
+            draw_bars(ax, [x], [summary], width, color(variant), fmt, label=label)
+            labelled.add(variant)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_xlim(-0.5, len(groups) - 0.5)
+    ax.margins(y=0.18)
+
+
+def variant_bars(ax, variants: list[str], summaries: list, fmt) -> None:
+    """One bar per variant (x labels are the variant names)."""
+    present = [(v, s) for v, s in zip(variants, summaries) if s]
+    if present:
+        names, values = zip(*present)
+        draw_bars(ax, names, values, 0.6, [color(v) for v in names], fmt)
+    ax.margins(y=0.18)
+
+
+def build_figure(name: str, app: dict):
+    """Median wall time per scenario and variant: cold on the left, the rebuilds on the right."""
+    scenarios = scenario_order(app.get("scenarios", {}))
+    panels = [p for p in ([s for s in scenarios if s == "cold"],
+                          [s for s in scenarios if s != "cold"]) if p]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(1, len(panels), width_ratios=[len(p) + 1 for p in panels],
+                             squeeze=False)
+    variants = app.get("variants", [])
+    for ax, panel in zip(axes[0], panels):
+        series = {v: [measure(app, s, v, "wall") for s in panel] for v in variants}
+        grouped_bars(ax, [SCENARIO_LABELS.get(s, s) for s in panel], series, fmt_num)
+    axes[0][0].set_ylabel("wall time (s)")
+    axes[0][-1].legend(frameon=False, fontsize=8)
+    fig.suptitle(f"{name}: build wall time (median, min–max)")
+    return fig
+
+
+def runtime_figure(name: str, data: dict):
+    """Throughput and p99 latency per variant."""
+    variants = data.get("variants", [])
+    results = data.get("results", {})
+    fig, (rps, p99) = plt.subplots(1, 2)
+    variant_bars(rps, variants, [results.get(v, {}).get("rps") for v in variants], fmt_int)
+    variant_bars(p99, variants, [results.get(v, {}).get("p99_ms") for v in variants], fmt_ms)
+    rps.set_title("throughput (req/s, higher is better)")
+    p99.set_title("p99 latency (ms, lower is better)")
+    fig.suptitle(f"{name}: runtime (median, min–max over rounds)")
+    return fig
+
+
+def sizes_figure(sizes: dict[str, dict[str, int]]):
+    """Binary size per app and variant, in MB."""
+    variants = variant_union([list(v) for v in sizes.values()])
+    fig, ax = plt.subplots()
+    series = {v: [point(b[v] / 1e6) if v in b else None for b in sizes.values()]
+              for v in variants}
+    grouped_bars(ax, list(sizes), series, fmt_mb)
+    ax.set_ylabel("binary size (MB)")
+    ax.legend(frameon=False, fontsize=8)
+    fig.suptitle("Binary sizes")
+    return fig
+
+
+def save(fig, path: Path) -> str:
+    """Write a figure as a reproducible PNG and close it."""
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+    return str(path)
+
+
+# --- markdown sections ------------------------------------------------------------------
+
+
+def display_path(path: str) -> str:
+    """The results path relative to the repository when it lies inside it."""
+    try:
+        return Path(path).resolve().relative_to(REPO_DIR).as_posix()
+    except ValueError:
+        return path
+
+
+def header_lines(info: dict, results_path: str) -> list[str]:
+    """Generated-file comment, title and the paragraph about the run."""
+
+    def get(key):
+        return info.get(key, "?")
+
+    loads = {k: ", ".join(f"{x:.2f}" for x in info.get(k) or []) or "?"
+             for k in ("loadavg_before", "loadavg_after")}
+    duration = fmt_duration(info["duration_s"]) if "duration_s" in info else "?"
+    text = (f"Run finished {get('finished')} in {get('mode')} mode and took {duration}, on a "
+            f"machine with {get('cpus')} CPUs ({get('platform')}), {get('go')} and Python "
+            f"{get('python')}; load average (1, 5, 15 min) {loads['loadavg_before']} before "
+            f"and {loads['loadavg_after']} after. toolweave source `{get('toolweave_source')}`.")
+    oss = info.get("oss")
+    if oss:
+        text += (f" The open-source app is `{oss.get('module')}` {oss.get('version')} "
+                 f"(package `{oss.get('package')}`).")
+    text += f" Reproduce with `{get('command')}`."
+    return [f"<!-- Generated by bench/report.py from {display_path(results_path)}; "
+            "do not edit. -->", "", "# Benchmarks", "", text, "", VARIANT_MEANINGS, ""]
+
+
+def targets_lines(targets: list[dict]) -> list[str]:
+    """The targets table and how many were met."""
+    lines = ["## Targets", ""]
+    if not targets:
+        return lines + ["No targets were evaluated.", ""]
+    rows = []
+    for t in targets:
+        unit = t.get("unit", "")
+        limit = f"{OPS.get(t.get('op'), t.get('op', ''))} {fmt_value(t.get('limit'), unit)}"
+        verdict = {True: "PASS", False: "FAIL"}.get(t.get("pass"), DASH)
+        rows.append([t.get("title", t.get("id", "")), limit,
+                     fmt_value(t.get("measured"), unit), verdict, t.get("detail", "")])
+    met = sum(1 for t in targets if t.get("pass") is True)
+    return lines + table(["Target", "Limit", "Measured", "Result", "Detail"], rows, "lrrll") + [
+        f"{met} of {len(targets)} targets met.", ""]
+
+
+def scenario_table(app: dict, key: str, fmt) -> list[str]:
+    """Rows = scenarios, columns = variants ('median [min–max]'), then toolweave ratios."""
+    variants = app.get("variants", [])
+    bases = [b for b in ("plain", "manual") if b in variants and "toolweave" in variants]
+    rows = []
+    for s in scenario_order(app.get("scenarios", {})):
+        cells = [fmt_range(measure(app, s, v, key), fmt) for v in variants]
+        ratios = [fmt_ratio(measure(app, s, "toolweave", key), measure(app, s, b, key))
+                  for b in bases]
+        rows.append([SCENARIO_LABELS.get(s, s), *cells, *ratios])
+    return table(["Scenario", *variants, *(f"toolweave / {b}" for b in bases)], rows)
+
+
+def rss_lines(app: dict) -> list[str]:
+    """Peak RSS of toolweave's own process per scenario (nothing when not measured)."""
+    rows = [[SCENARIO_LABELS.get(s, s), fmt_range(rss, fmt_mb)]
+            for s in scenario_order(app.get("scenarios", {}))
+            if (rss := measure(app, s, "toolweave", "toolweave_rss_mb"))]
+    if not rows:
+        return []
+    return ["Peak RSS of the toolweave process (MB, median [min–max]):", "",
+            *table(["Scenario", "toolweave RSS (MB)"], rows)]
+
+
+def size_lines(app: dict) -> list[str]:
+    """Binary size per variant with ratios to plain and manual."""
+    sizes = app.get("binary_bytes") or {}
+    if not sizes:
+        return []
+    bases = [b for b in ("plain", "manual") if b in sizes]
+    rows = [[v, fmt_mb(n / 1e6), fmt_int(n),
+             *(fmt_ratio(point(n), point(sizes[b])) for b in bases)] for v, n in sizes.items()]
+    return ["Binary size:", "", *table(["Variant", "MB", "bytes", *(f"vs {b}" for b in bases)],
+                                       rows)]
+
+
+def build_lines(build: dict, charts: set[str]) -> list[str]:
+    """One subsection per app: chart, wall and CPU tables, toolweave RSS, binary sizes."""
+    lines = ["## Build times", ""]
+    for name, app in build.items():
+        runs = app.get("runs", "?")
+        lines += [f"### {name}", ""]
+        if app.get("description"):
+            lines += [app["description"], ""]
+        if not app.get("scenarios"):
+            lines += ["No build measurements.", ""]
+            continue
+        chart = f"build-{name}.png"
+        if chart in charts:
+            lines += [f"![Build wall time of {name}](benchmarks/{chart})", ""]
+        lines += [f"Wall time (s, median [min–max] of {runs} run{'' if runs == 1 else 's'}):", ""]
+        lines += scenario_table(app, "wall", fmt_num)
+        lines += ["CPU time of the build and its children (s):", ""]
+        lines += scenario_table(app, "cpu", fmt_num) + rss_lines(app) + size_lines(app)
+    return lines
+
+
+def runtime_lines(runtime: dict, charts: set[str]) -> list[str]:
+    """Throughput and latency per variant with toolweave ratios."""
+    lines = ["## Runtime", ""]
+    for name, data in runtime.items():
+        variants, results = data.get("variants", []), data.get("results", {})
+        lines += [f"### {name}", "",
+                  f"{data.get('rounds', '?')} rounds of {data.get('duration_s', '?')} s at "
+                  f"concurrency {data.get('concurrency', '?')}; "
+                  "median [min–max] over rounds.", ""]
+        chart = f"runtime-{name}.png"
+        if chart in charts:
+            lines += [f"![Runtime of {name}](benchmarks/{chart})", ""]
+        rows = []
+        for v in variants:
+            r = results.get(v, {})
+            errors = r.get("errors")
+            rows.append([v, fmt_range(r.get("rps"), fmt_int), fmt_range(r.get("p50_ms"), fmt_ms),
+                         fmt_range(r.get("p99_ms"), fmt_ms), DASH if errors is None else errors])
+        rows += [[*row, DASH] for row in ratio_rows(results, ["rps", "p50_ms", "p99_ms"], variants)]
+        lines += table(["Variant", "req/s", "p50 (ms)", "p99 (ms)", "errors"], rows)
+    return lines
+
+
+def allocs_lines(allocs: dict) -> list[str]:
+    """Allocations, bytes and time per request (Go benchmark) with toolweave ratios."""
+    lines = ["## Allocations per request", ""]
+    metrics = ["allocs_per_op", "bytes_per_op", "ns_per_op"]
+    for name, data in allocs.items():
+        variants, results = data.get("variants", []), data.get("results", {})
+        rows = []
+        for v in variants:
+            r = results.get(v, {})
+            rows.append([v, fmt_range(r.get("allocs_per_op"), fmt_int),
+                         fmt_median(r.get("bytes_per_op"), fmt_int),
+                         fmt_median(r.get("ns_per_op"), fmt_int)])
+        rows += ratio_rows(results, metrics, variants)
+        lines += [f"### {name}", "", "Medians; allocs/op with [min–max].", ""]
+        lines += table(["Variant", "allocs/op", "B/op", "ns/op"], rows)
+    return lines
+
+
+def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
+    """The whole docs/benchmarks.md text."""
+    lines = header_lines(results.get("info", {}), results_path)
+    lines += targets_lines(results.get("targets", []))
+    lines += build_lines(results.get("build", {}), charts)
+    if results.get("runtime"):
+        lines += runtime_lines(results["runtime"], charts)
+    if results.get("allocs"):
+        lines += allocs_lines(results["allocs"])
+    if "sizes.png" in charts:
+        lines += ["## Binary sizes", "", "![Binary sizes](benchmarks/sizes.png)", ""]
+    if results.get("notes"):
+        lines += ["## Notes", "", *(f"- {n}" for n in results["notes"]), ""]
+    if ANALYSIS.is_file():
+        lines += ["## Analysis", "", ANALYSIS.read_text().rstrip("\n"), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+def write_charts(results: dict, chart_dir: Path) -> list[str]:
+    """Draw every chart the results allow; returns the written paths."""
+    figures = [(f"build-{name}.png", build_figure(name, app))
+               for name, app in results.get("build", {}).items()]
+    figures += [(f"runtime-{name}.png", runtime_figure(name, data))
+                for name, data in (results.get("runtime") or {}).items()]
+    sizes = binary_sizes(results.get("build", {}))
+    if sizes:
+        figures.append(("sizes.png", sizes_figure(sizes)))
+    return [save(fig, chart_dir / file) for file, fig in figures if fig is not None]
+
+
+def write_report(results: dict, docs_dir: str, results_path: str) -> list[str]:
+    """Write <docs_dir>/benchmarks.md and its charts in <docs_dir>/benchmarks/.
+
+    Returns the written paths (the markdown file first)."""
+    chart_dir = Path(docs_dir) / "benchmarks"
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(STYLE):
+        charts = write_charts(results, chart_dir)
+    markdown = Path(docs_dir) / "benchmarks.md"
+    markdown.write_text(render_markdown(results, results_path, {Path(c).name for c in charts}))
+    return [str(markdown), *charts]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: report.py RESULTS.json [--docs DIR]."""
+    parser = argparse.ArgumentParser(
+        description="Write docs/benchmarks.md and its charts from a bench/run.py results file.")
+    parser.add_argument("results", help="results JSON written by bench/run.py")
+    parser.add_argument("--docs", default=str(REPO_DIR / "docs"),
+                        help="output directory (default: the repository's docs/)")
+    args = parser.parse_args(argv)
+    with open(args.results, encoding="utf-8") as f:
+        results = json.load(f)
+    for path in write_report(results, args.docs, args.results):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

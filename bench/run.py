@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""The benchmark runner: build, runtime and allocation figures of toolweave against plain and
+hand-instrumented builds, each target with its measured value and PASS/FAIL (not a test; not
+in CI).
+
+    python3 bench/run.py            # full: under 20 minutes on 2 cores; writes docs/benchmarks.md
+    python3 bench/run.py --quick    # under 5 minutes: a smoke test (cold builds of largeidle only)
+    python3 bench/run.py --oss-cold # full, plus cold builds of the open-source service (+~12 min)
+
+Apps (bench/apps/README.md):
+  multi      HTTP server + client, database/sql on SQLite, slog, //weave:span: unmodified
+             (plain and toolweave) and instrumented by hand (manual);
+  largeidle  200 generated packages no aspect matches: toolweave's cost with nothing to do;
+  miniflux   an open-source RSS reader service (net/http, database/sql on PostgreSQL, slog;
+             88 packages), fetched from the Go module proxy at the pinned version below.
+Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
+bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
+bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
+charts (bench/report.py). Run on an idle machine: other load widens every spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+sys.path.insert(0, BENCH)
+
+import allocbench  # noqa: E402
+import buildbench  # noqa: E402
+import loadbench  # noqa: E402
+import report  # noqa: E402
+from buildbench import App, Variant  # noqa: E402
+
+OSS_MODULE, OSS_VERSION = "miniflux.app/v2", "v2.3.5"
+MULTI = os.path.join(BENCH, "apps", "multi")
+
+# Per mode: runs per build scenario and app, runtime and allocation settings.
+MODES = {
+    # multi's cold builds: 3 runs, not 5: each round compiles SQLite (modernc) and, twice, the
+    # OpenTelemetry SDK from scratch (~3.3 min on 2 cores); 5 would take the run past 20
+    # minutes. `--cold-runs 5` gives 5.
+    "full": {"runs": {"multi": {"cold": 3, "noop": 5, "incremental": 5},
+                      "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
+                      "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
+             "load": {"rounds": 3, "duration": 10, "warmup": 3, "concurrency": 8},
+             "allocs": {"count": 6, "benchtime": "2s"}},
+    "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
+                       "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
+                       "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
+              "load": {"rounds": 1, "duration": 4, "warmup": 1, "concurrency": 8},
+              "allocs": {"count": 1, "benchtime": "1s"}},
+}
+
+
+def multi_app() -> App:
+    plain, manual = os.path.join(MULTI, "plain"), os.path.join(MULTI, "manual")
+    return App("multi", "HTTP server and client, database/sql on SQLite (modernc), slog and a //weave:span "
+               "function (bench/apps/multi); manual = the same program instrumented by hand.",
+               (Variant("plain", plain, False), Variant("manual", manual, False), Variant("toolweave", plain, True)),
+               edited="app.go")
+
+
+def largeidle_app(root: str) -> App:
+    src = os.path.join(root, "largeidle-src")
+    subprocess.run([sys.executable, os.path.join(BENCH, "apps", "largeidle", "gen.py"), src], check=True,
+                   stdout=subprocess.DEVNULL)
+    return App("largeidle", "200 generated packages of 5 files (bench/apps/largeidle/gen.py) that no aspect "
+               "matches: toolweave's cost when it has nothing to weave.",
+               (Variant("plain", src, False), Variant("toolweave", src, True)),
+               packages=("./...",), edited="internal/p100/f0.go", binary=False)
+
+
+def miniflux_app(root: str) -> App:
+    """The pinned open-source service: `go mod download` puts it in the module cache, a
+    writable copy becomes the main module."""
+    out = subprocess.run(["go", "mod", "download", "-json", f"{OSS_MODULE}@{OSS_VERSION}"], check=True,
+                         capture_output=True, text=True, cwd=root).stdout
+    src = os.path.join(root, "miniflux-src")
+    shutil.copytree(json.loads(out)["Dir"], src, copy_function=shutil.copyfile)
+    for base, _, _ in os.walk(src):
+        os.chmod(base, 0o755)
+    subprocess.run(["go", "mod", "download"], check=True, cwd=src)
+    return App("miniflux", f"{OSS_MODULE}@{OSS_VERSION}, an open-source RSS reader service (net/http, "
+               "database/sql on PostgreSQL via lib/pq, slog; 88 packages, 441 Go files) from the Go module proxy.",
+               (Variant("plain", src, False), Variant("toolweave", src, True)),
+               edited="internal/http/server/middleware.go")
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _ratio(build: dict, app: str, scenario: str, top: str, bottom: str) -> tuple[float, str] | None:
+    s = build.get(app, {}).get("scenarios", {}).get(scenario, {})
+    if top not in s or bottom not in s:
+        return None
+    t, b = s[top]["wall"]["median"], s[bottom]["wall"]["median"]
+    return t / b, f"{app}: {top} {t:.2f} s / {bottom} {b:.2f} s"
+
+
+def _target(tid, title, got, limit, op, unit="x") -> dict:
+    if got is None:
+        return {"id": tid, "title": title, "measured": None, "limit": limit, "op": op, "unit": unit,
+                "pass": None, "detail": "not measured in this run"}
+    value, detail = got
+    ok = value <= limit if op == "<=" else value >= limit
+    return {"id": tid, "title": title, "measured": round(value, 3), "limit": limit, "op": op, "unit": unit,
+            "pass": ok, "detail": detail}
+
+
+def _runtime_ratio(section: dict | None, metric: str, key: str = "median") -> tuple[float, str] | None:
+    if not section:
+        return None
+    r = section["results"]
+    t, m = r["toolweave"][metric][key], r["manual"][metric][key]
+    return t / m, f"multi: toolweave {t:.1f} / manual {m:.1f} {metric}"
+
+
+def targets(results: dict) -> list[dict]:
+    build, sizes = results.get("build", {}), results.get("build", {}).get("multi", {}).get("binary_bytes", {})
+    size = (sizes["toolweave"] / sizes["manual"], f"multi: toolweave {sizes['toolweave']:,} B / manual "
+            f"{sizes['manual']:,} B") if "manual" in sizes else None
+    out = [
+        _target("cold-vs-manual", "Cold build vs hand-instrumented", _ratio(build, "multi", "cold", "toolweave", "manual"), 1.10, "<="),
+    ]
+    for app in build:
+        out.append(_target(f"noop-{app}", f"No-op rebuild vs plain ({app})", _ratio(build, app, "noop", "toolweave", "plain"), 2.0, "<="))
+    for app in build:
+        out.append(_target(f"incremental-{app}", f"One-file incremental vs plain ({app})",
+                           _ratio(build, app, "incremental", "toolweave", "plain"), 1.2, "<="))
+    out += [
+        _target("rps", "Throughput vs hand-instrumented", _runtime_ratio(results.get("runtime", {}).get("multi"), "rps"), 0.98, ">="),
+        _target("p99", "p99 latency vs hand-instrumented", _runtime_ratio(results.get("runtime", {}).get("multi"), "p99_ms"), 1.05, "<="),
+        _target("allocs", "Allocations per request vs hand-instrumented",
+                _runtime_ratio(results.get("allocs", {}).get("multi"), "allocs_per_op"), 1.0, "<="),
+        _target("binary", "Binary size vs hand-instrumented", size, 1.02, "<="),
+    ]
+    return out
+
+
+def print_targets(ts: list[dict]) -> None:
+    print("\nTargets")
+    for t in ts:
+        verdict = {True: "PASS", False: "FAIL", None: "n/a "}[t["pass"]]
+        got = "—" if t["measured"] is None else f"{t['measured']:.3f}{t['unit']}"
+        print(f"  {verdict}  {t['title']:48s} {t['op']} {t['limit']}{t['unit']}  measured {got:>8s}  ({t['detail']})")
+    met = sum(1 for t in ts if t["pass"])
+    print(f"  {met} of {sum(1 for t in ts if t['pass'] is not None)} targets met")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def info(mode: str, argv: list[str]) -> dict:
+    go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+    return {"started": _now(), "mode": mode, "go": go, "python": platform.python_version(), "cpus": os.cpu_count(),
+            "platform": platform.platform(), "toolweave_source": _fingerprint(), "loadavg_before": os.getloadavg(),
+            "command": " ".join(["python3 bench/run.py", *argv]).strip(),
+            "oss": {"module": OSS_MODULE, "version": OSS_VERSION, "package": "."}}
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _fingerprint() -> str:
+    """Hash of toolweave's source: if it changes mid-run, cache keys change and figures lie."""
+    import hashlib
+
+    import toolweave
+    h = hashlib.sha256()
+    for base, dirs, files in sorted(os.walk(os.path.dirname(toolweave.__file__))):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            with open(os.path.join(base, name), "rb") as f:
+                h.update(name.encode() + b"\0" + f.read())
+    return h.hexdigest()[:16]
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run of each: under 5 minutes, no docs")
+    parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
+    parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
+    parser.add_argument("--only", default="build,runtime,allocs", help="comma list of build,runtime,allocs")
+    parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
+    parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    settings, only = MODES[mode], set(args.only.split(","))
+    results = {"info": info(mode, argv), "build": {}}
+    start = time.perf_counter()
+    print(f"{results['info']['go']}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, mode {mode}")
+    with tempfile.TemporaryDirectory(prefix="toolweave-bench-") as root:
+        if "build" in only:
+            twcache = os.path.join(root, "twcache")
+            makers = {"multi": lambda: multi_app(), "largeidle": lambda: largeidle_app(root),
+                      "miniflux": lambda: miniflux_app(root)}
+            for name in args.apps.split(","):
+                runs = dict(settings["runs"][name])
+                if name == "miniflux" and args.oss_cold:
+                    runs["cold"] = 1 if args.quick else 5
+                if args.cold_runs is not None and (runs["cold"] or name != "miniflux" or args.oss_cold):
+                    runs["cold"] = args.cold_runs
+                print(f"\n== build: {name} ==", flush=True)
+                results["build"][name] = buildbench.measure(makers[name](), root, twcache, runs)
+        if "runtime" in only:
+            print("\n== runtime: multi under load ==", flush=True)
+            results["runtime"] = {"multi": loadbench.measure(workdir=_subdir(root, "load"), **settings["load"])}
+        if "allocs" in only:
+            print("\n== allocations per request: multi ==", flush=True)
+            results["allocs"] = {"multi": allocbench.measure(workdir=_subdir(root, "allocs"), **settings["allocs"])}
+    results["info"].update(finished=_now(), duration_s=round(time.perf_counter() - start, 1),
+                           loadavg_after=os.getloadavg())
+    if _fingerprint() != results["info"]["toolweave_source"]:
+        results.setdefault("notes", []).append("toolweave's source changed during this run: figures not comparable")
+    results["targets"] = targets(results)
+    print_targets(results["targets"])
+    path = _write(results, mode)
+    print(f"\nwritten {os.path.relpath(path, REPO)} in {results['info']['duration_s']:.0f} s")
+    if mode == "full" and not args.no_docs:
+        for p in report.write_report(results, os.path.join(REPO, "docs"), path):
+            print(f"written {os.path.relpath(p, REPO)}")
+    return 0
+
+
+def _subdir(root: str, name: str) -> str:
+    path = os.path.join(root, name)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _write(results: dict, mode: str) -> str:
+    out = os.path.join(BENCH, "results")
+    os.makedirs(out, exist_ok=True)
+    day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    path = os.path.join(out, f"{day}{'-quick' if mode == 'quick' else ''}.json")
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())
