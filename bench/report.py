@@ -350,7 +350,6 @@ def build_lines(build: dict, charts: set[str]) -> list[str]:
     """One subsection per app: chart, wall and CPU tables, toolweave RSS, binary sizes."""
     lines = ["## Build times", ""]
     for name, app in build.items():
-        runs = app.get("runs", "?")
         lines += [f"### {name}", ""]
         if app.get("description"):
             lines += [app["description"], ""]
@@ -360,7 +359,9 @@ def build_lines(build: dict, charts: set[str]) -> list[str]:
         chart = f"build-{name}.png"
         if chart in charts:
             lines += [f"![Build wall time of {name}](benchmarks/{chart})", ""]
-        lines += [f"Wall time (s, median [min–max] of {runs} run{'' if runs == 1 else 's'}):", ""]
+        runs = ", ".join(f"{SCENARIO_LABELS.get(sc, sc)} {len(next(iter(vs.values()))['wall']['runs'])}"
+                         for sc, vs in app["scenarios"].items() if vs)
+        lines += [f"Wall time (s, median [min–max]; runs per variant: {runs}):", ""]
         lines += scenario_table(app, "wall", fmt_num)
         lines += ["CPU time of the build and its children (s):", ""]
         lines += scenario_table(app, "cpu", fmt_num) + rss_lines(app) + size_lines(app)
