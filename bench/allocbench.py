@@ -38,7 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadbench import (BUILD_ENV, SOURCES, VARIANTS, clean_env, go_command, print_table,  # noqa: E402
-                       requests_since, summarize)
+                       requests_since)
+from buildbench import summary  # noqa: E402
 from stdlib_b import DiscardReceiver, run  # noqa: E402
 
 # `BenchmarkWork-2   8917   132525 ns/op   16949 B/op   212 allocs/op` (-2: GOMAXPROCS)
@@ -74,8 +75,8 @@ def measure(count: int, benchtime: str, workdir: str, log=print) -> dict:
     with DiscardReceiver() as receiver:
         for variant in VARIANTS:
             ns, b, allocs = zip(*bench_variant(variant, count, benchtime, receiver, Path(workdir), log))
-            results[variant] = {"allocs_per_op": summarize(allocs), "bytes_per_op": summarize(b),
-                                "ns_per_op": summarize(ns)}
+            results[variant] = {"allocs_per_op": summary(allocs), "bytes_per_op": summary(b),
+                                "ns_per_op": summary(ns)}
     return {"variants": list(VARIANTS), "count": count, "benchtime": benchtime, "results": results}
 
 

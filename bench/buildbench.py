@@ -68,8 +68,10 @@ class App:
     binary: bool = True        # the build produces one executable (sizes are reported)
 
 
-def summary(values: list[float]) -> dict:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
+def summary(values) -> dict:
+    """The Summary of a series of numbers: median, min, max and the values themselves."""
+    runs = [float(v) for v in values]
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs), "runs": runs}
 
 
 def tool_env() -> dict:

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from buildbench import summary  # noqa: E402
 from stdlib_b import DiscardReceiver, delta, free_port, run, wait_port  # noqa: E402
 
 MULTI = BENCH / "apps" / "multi"
@@ -65,12 +65,6 @@ def go_command(variant: str, *args: str) -> list[str]:
     """`go ARGS`, through toolweave for the toolweave variant."""
     prefix = [sys.executable, "-m", "toolweave.cli"] if variant == "toolweave" else []
     return [*prefix, "go", *args]
-
-
-def summarize(values) -> dict:
-    """The Summary of a series of numbers: median, min, max and the values themselves."""
-    runs = [float(v) for v in values]
-    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs), "runs": runs}
 
 
 def requests_since(receiver, before: dict) -> dict[str, int]:
@@ -148,8 +142,8 @@ def aggregate(runs: list[dict]) -> dict:
     for r in runs:
         for path, n in r["telemetry"].items():
             telemetry[path] = telemetry.get(path, 0) + n
-    return {"rps": summarize(r["rps"] for r in runs), "p50_ms": summarize(r["p50_ms"] for r in runs),
-            "p99_ms": summarize(r["p99_ms"] for r in runs), "errors": sum(r["errors"] for r in runs),
+    return {"rps": summary(r["rps"] for r in runs), "p50_ms": summary(r["p50_ms"] for r in runs),
+            "p99_ms": summary(r["p99_ms"] for r in runs), "errors": sum(r["errors"] for r in runs),
             "exits": [r["exit"] for r in runs], "telemetry": telemetry}
 
 

@@ -25,7 +25,6 @@ from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .plan import WovenFile, weave_plan
-from .replay import Watch
 from . import replay
 from .runtime import closure as runtime_closure
 from .testmain import BOOTSTRAP, generated_testmains
@@ -52,7 +51,7 @@ class Planned:
     packages: list
     main_module: object
     result: object
-    watch: Watch
+    watch: replay.Watch
 
 
 def plan(verb: str, args: list[str]) -> Planned:
@@ -67,8 +66,9 @@ def plan(verb: str, args: list[str]) -> Planned:
         env = go_env(cwd, base_env)
     watch = _watch_inputs(cmd, cwd, env, base_env)
     config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
-    watch.add(*config.aspect_files(verb))
-    aspects = load_aspects(config.aspect_files(verb), valid_marks=os.path.join(cache.root, "schema-valid"))
+    aspect_files = config.aspect_files(verb)
+    watch.add(*aspect_files)
+    aspects = load_aspects(aspect_files, valid_marks=os.path.join(cache.root, "schema-valid"))
     user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
     watch.add(*(v for v in user_overlay.values() if v))
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
@@ -88,10 +88,10 @@ def plan(verb: str, args: list[str]) -> Planned:
                    watch)
 
 
-def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> Watch:
+def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> replay.Watch:
     """The inputs known before go list: the go command and its configuration, the module
     and workspace files, the user's overlay and module file, toolweave.yml."""
-    watch = Watch()
+    watch = replay.Watch()
     watch.add(go_binary(base_env), env.goenv)
     for f in (env.gomod if env.in_module else "", env.gowork if env.in_workspace else ""):
         if f:
@@ -106,7 +106,7 @@ def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> Watch:
     return watch
 
 
-def _watch_sources(watch: Watch, packages, env) -> None:
+def _watch_sources(watch: replay.Watch, packages, env) -> None:
     """Every package outside GOROOT and the module cache (those do not change under a given
     toolchain and go.sum), and the whole tree of each local module."""
     immutable = tuple(os.path.join(os.path.abspath(d), "") for d in (env.goroot, env.gomodcache) if d)
@@ -119,10 +119,10 @@ def _watch_sources(watch: Watch, packages, env) -> None:
         watch.add(*pkg.go_files)
 
 
-def run(verb: str, args: list[str], log=None) -> int:
-    """Run `go verb args…` with weaving; returns go's exit code."""
+def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
+    """Run `go verb args…` with weaving; returns go's exit code. The build is recorded for
+    replay under `replay_key` (replay.key of this invocation)."""
     log = log or (lambda msg: None)
-    invoked = replay.key([verb, *args], os.getcwd(), dict(os.environ))
     planned = plan(verb, args)
     result, base_env = planned.result, planned.base_env
     for reason in result.failures:
@@ -140,7 +140,7 @@ def run(verb: str, args: list[str], log=None) -> int:
         overlay = _overlay(planned, in_overlay, setup, cover)
         argv, go_env_ = _argv(planned, verb, overlay, setup, cover), {**base_env, **setup.env}
     if not result.failures:
-        _record(invoked, planned, argv, go_env_, [*overlay.values(), *replaces.values()])
+        _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()])
     return _exec(argv, cwd=None, env=go_env_)
 
 

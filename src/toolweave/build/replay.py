@@ -109,11 +109,10 @@ def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[s
     write_atomic(record_path(k), json.dumps(data, separators=(",", ":")).encode())
 
 
-def replay(verb: str, args: list[str], log=None) -> int | None:
-    """Run the recorded go command if nothing it depends on changed; None when a normal
-    build is needed (no record, or anything differs)."""
-    cwd = os.getcwd()
-    path = record_path(key([verb, *args], cwd, dict(os.environ)))
+def replay(k: str, log=None) -> int | None:
+    """Run the go command recorded under key `k` if nothing it depends on changed; None when
+    a normal build is needed (no record, or anything differs)."""
+    path = record_path(k)
     try:
         with open(path, "rb") as f:
             data = json.loads(f.read())

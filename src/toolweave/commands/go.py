@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .. import env
@@ -15,9 +16,10 @@ def run(argv: list[str]) -> int:
         print(f"toolweave: {USAGE}", file=sys.stderr)
         return 1
     log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
-    from ..build.replay import replay
+    from ..build import replay
 
-    replayed = replay(argv[0], argv[1:], log)   # nothing changed: no planning, no weaving
+    key = replay.key(argv, os.getcwd(), dict(os.environ))
+    replayed = replay.replay(key, log)   # nothing changed: no planning, no weaving
     if replayed is not None:
         return replayed
     from ..aspect import AspectError
@@ -25,7 +27,7 @@ def run(argv: list[str]) -> int:
     from ..build.goenv import GoError
 
     try:
-        return frontend(argv[0], argv[1:], log)
+        return frontend(argv[0], argv[1:], key, log)
     except AspectError as err:
         print(f"toolweave: {err}", file=sys.stderr)
         return 2
