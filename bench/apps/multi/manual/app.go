@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.opentelemetry.io/otel/trace"
 	_ "modernc.org/sqlite"
 )
 
@@ -80,9 +81,18 @@ func newClient() *http.Client {
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /work/{n}", a.work)
-	mux.HandleFunc("GET /leaf", a.leaf)
+	mux.Handle("GET /work/{n}", withRoute("/work/{n}", a.work))
+	mux.Handle("GET /leaf", withRoute("/leaf", a.leaf))
 	return otelhttp.NewHandler(mux, "multi")
+}
+
+// withRoute sets http.route on the server span, as the semantic conventions require:
+// otelhttp names the span after the ServeMux pattern but leaves the attribute off the span.
+func withRoute(route string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		trace.SpanFromContext(r.Context()).SetAttributes(semconv.HTTPRoute(route))
+		h(w, r)
+	})
 }
 
 func (a *app) work(w http.ResponseWriter, r *http.Request) {

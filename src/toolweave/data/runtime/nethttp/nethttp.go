@@ -2,17 +2,21 @@
 // every http.Server and every http.Client goes through contrib's otelhttp, with no change
 // to the program's code.
 //
-// In a woven build the weaver adds three declarations to the standard library's net/http,
+// In a woven build the weaver adds to the standard library's net/http a field and a few
+// declarations,
 //
-//	type ToolweaveServed struct{} // context key: the request is inside toolweave's server span
-//	var ToolweaveServerHook func(rw ResponseWriter, req *Request, next func(ResponseWriter, *Request))
+//	toolweaveServed bool // in Request: the request is inside toolweave's server span
+//	func ToolweaveServe(srv *Server, rw ResponseWriter, req *Request) // marks req, then serves it as srv would
+//	func ToolweaveMarkServed(req *Request)
+//	func ToolweaveIsServed(req *Request) bool
+//	var ToolweaveServerHook func(rw ResponseWriter, req *Request, srv *Server)
 //	var ToolweaveClientHook func(rt RoundTripper) RoundTripper
 //
-// calls ToolweaveServerHook at the top of serverHandler.ServeHTTP (unless the request
-// context already holds ToolweaveServed) and passes the RoundTripper of every Client
-// request through ToolweaveClientHook at the top of net/http's send. The package
-// toolweave.dev/runtime/nethttp/_register, which the weaver links into every binary whose
-// net/http is woven, sets both hooks from this package in its init.
+// calls ToolweaveServerHook at the top of serverHandler.ServeHTTP (unless req is marked)
+// and passes the RoundTripper of every Client request through ToolweaveClientHook at the
+// top of net/http's send. The package toolweave.dev/runtime/nethttp/_register, which the
+// weaver links into every binary whose net/http is woven, hands the functions to Install
+// and sets both hooks in its init.
 //
 // This package never names those woven identifiers, so it compiles and is tested against
 // the plain standard library. _register cannot: it exists only for woven builds. Its
@@ -22,86 +26,107 @@
 //
 // Spans, W3C trace context (through the global propagator bootstrap installs) and the
 // http.server.request.duration / http.client.request.duration metrics all come from
-// otelhttp; this package only routes requests through one shared otelhttp handler and one
-// shared otelhttp transport, built once, and adds the ServeMux route.
+// otelhttp. Per request this package adds no allocation of its own on the server side (the
+// mark is a field, the server is found in the context net/http already built) and none on
+// the client side for an *http.Transport (one otelhttp transport per live base transport).
 package nethttp
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
+	"unsafe"
+	"weak"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// ctxKey is the context key under which a request records that it is inside a server span
-// of ours. Its value is a serverNext (the rest of net/http's serving, for dispatch) or
-// ownSpan (a span NewHandler started itself).
-type ctxKey struct{}
-
-type (
-	serverNext func(http.ResponseWriter, *http.Request)
-	ownSpan    struct{}
-)
-
-// Served reports whether ctx belongs to a request that is already inside a server span of
-// toolweave's (the net/http server hook's or NewHandler's). Other integrations use it to
-// leave the span to that layer (one span owner per layer).
-func Served(ctx context.Context) bool {
-	return ctx != nil && ctx.Value(ctxKey{}) != nil
+// Woven is what a woven net/http provides: its ToolweaveServe, ToolweaveMarkServed and
+// ToolweaveIsServed.
+type Woven struct {
+	// Serve marks r as served and serves it as srv's serverHandler does (its Handler, or
+	// DefaultServeMux, or the OPTIONS * handler); the hook does not run again for r.
+	Serve func(srv *http.Server, w http.ResponseWriter, r *http.Request)
+	// MarkServed marks r (a field of r; copies made afterwards carry it).
+	MarkServed func(r *http.Request)
+	// IsServed reports whether r is marked.
+	IsServed func(r *http.Request) bool
 }
+
+// woven is set by Install, in the register package's init, before any request. Until then
+// (a plain build: this package's own tests of the client side) nothing is ever marked.
+var woven = Woven{
+	Serve:      func(srv *http.Server, w http.ResponseWriter, r *http.Request) { http.Error(w, "toolweave: net/http is not woven", 500) },
+	MarkServed: func(*http.Request) {},
+	IsServed:   func(*http.Request) bool { return false },
+}
+
+// Install records what the woven net/http provides and returns the function for its
+// ToolweaveServerHook. A Woven with a nil function panics: a missing mark would make the
+// hook recurse forever.
+//
+// The hook serves the request through one shared otelhttp handler, whose inner handler
+// finds the server in the request context (under http.ServerContextKey, which net/http
+// sets for every connection; the hook sets it only if it does not name srv) and calls
+// Serve with the request otelhttp made, the one carrying the span. After Serve returns, a
+// ServeMux pattern on that request sets http.route on the span.
+func Install(w Woven) func(http.ResponseWriter, *http.Request, *http.Server) {
+	if w.Serve == nil || w.MarkServed == nil || w.IsServed == nil {
+		panic("nethttp: Install needs Serve, MarkServed and IsServed")
+	}
+	woven = w
+	return serveHook
+}
+
+func serveHook(w http.ResponseWriter, r *http.Request, srv *http.Server) {
+	if r.Context().Value(http.ServerContextKey) != srv {
+		serveNamingServer(w, r, srv)
+		return
+	}
+	server().ServeHTTP(w, r)
+}
+
+// serveNamingServer serves a request whose context does not name srv as its server (not
+// seen from net/http's own connections) through a copy whose context does.
+func serveNamingServer(w http.ResponseWriter, r *http.Request, srv *http.Server) {
+	r2 := r.WithContext(context.WithValue(r.Context(), http.ServerContextKey, srv))
+	defer func() {
+		// A form parsed on the copy goes back to r, the request net/http holds, so that the
+		// server removes its temporary files (otelhttp does the same for its own copy).
+		if r2.MultipartForm != nil {
+			r.MultipartForm = r2.MultipartForm
+		}
+	}()
+	server().ServeHTTP(w, r2)
+}
+
+// Served reports whether r is inside a server span of toolweave's (the net/http server
+// hook's or NewHandler's). Other integrations use it to leave the span to that layer (one
+// span owner per layer).
+func Served(r *http.Request) bool { return woven.IsServed(r) }
 
 // server is the one otelhttp handler every hooked request goes through. It is built on
 // first use (after bootstrap has set the globals, though the global providers forward to
-// the SDK either way) and never per request: per request we only add context values.
+// the SDK either way) and never per request.
 var server = sync.OnceValue(func() http.Handler {
 	return otelhttp.NewHandler(http.HandlerFunc(dispatch), "")
 })
 
-// NewServerHook returns the function for net/http's ToolweaveServerHook. mark must add
-// net/http's ToolweaveServed key to a context (the register package supplies
-// `context.WithValue(ctx, http.ToolweaveServed{}, true)`): next re-enters
-// serverHandler.ServeHTTP, which must then see the mark and serve instead of calling the
-// hook again. A nil mark panics, because it would recurse forever.
-//
-// The hook serves the request through the shared otelhttp handler, whose inner handler
-// calls next with the request otelhttp made (the one carrying the span). After next
-// returns, a ServeMux pattern on that request names the span "METHOD /route" and sets
-// http.route on the span and on the request metrics.
-func NewServerHook(mark func(context.Context) context.Context) func(http.ResponseWriter, *http.Request, func(http.ResponseWriter, *http.Request)) {
-	if mark == nil {
-		panic("nethttp: NewServerHook needs a mark function")
-	}
-	return func(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request)) {
-		ctx := mark(context.WithValue(r.Context(), ctxKey{}, serverNext(next)))
-		r2 := r.WithContext(ctx)
-		defer keepMultipartForm(r, r2)
-		server().ServeHTTP(w, r2)
-	}
-}
-
-// keepMultipartForm hands a form parsed on the copy r2 back to r, the request net/http
-// holds, so that the server removes the form's temporary files (otelhttp does the same
-// for the copy it makes).
-func keepMultipartForm(r, r2 *http.Request) {
-	if r2.MultipartForm != nil {
-		r.MultipartForm = r2.MultipartForm
-	}
-}
-
-// dispatch is the shared handler's inner handler: it calls the next of the request being
-// served. r is the request otelhttp passes on and inspects afterwards, so a ServeMux
+// dispatch is the shared handler's inner handler: it serves the request as its server
+// would. r is the request otelhttp passes on and inspects afterwards, so a ServeMux
 // further down sets r.Pattern on exactly this object.
 func dispatch(w http.ResponseWriter, r *http.Request) {
-	next, _ := r.Context().Value(ctxKey{}).(serverNext)
-	if next == nil { // only if someone calls the shared handler without the hook
-		http.Error(w, "toolweave: request without a handler", http.StatusInternalServerError)
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if srv == nil { // only if someone calls the shared handler without the hook
+		http.Error(w, "toolweave: request without a server", http.StatusInternalServerError)
 		return
 	}
-	next(w, r)
+	woven.Serve(srv, w, r)
 	if r.Pattern != "" {
 		annotateRoute(r)
 	}
@@ -142,7 +167,7 @@ func routeOf(pattern string) string {
 // to operation would not match what otelhttp does either, since by default it ignores the
 // operation for span names.
 func NewHandler(h http.Handler, operation string, opts ...otelhttp.Option) http.Handler {
-	return &handler{h: h, traced: otelhttp.NewHandler(h, operation, opts...)}
+	return &handler{h: h, traced: otelhttp.NewHandler(markThen(h), operation, opts...)}
 }
 
 // NewMiddleware has otelhttp.NewMiddleware's signature and NewHandler's behaviour.
@@ -156,23 +181,117 @@ type handler struct {
 }
 
 func (x *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if Served(r.Context()) {
+	if woven.IsServed(r) {
 		x.h.ServeHTTP(w, r)
 		return
 	}
-	// The mark goes in before otelhttp, so the request otelhttp gives h (and inspects for
-	// r.Pattern afterwards) is the marked one.
-	r2 := r.WithContext(context.WithValue(r.Context(), ctxKey{}, ownSpan{}))
-	defer keepMultipartForm(r, r2)
-	x.traced.ServeHTTP(w, r2)
+	x.traced.ServeHTTP(w, r)
 }
 
-// clientBase is the context key under which a client request carries its real
-// RoundTripper through the shared otelhttp transport.
+// markThen marks the request otelhttp passes on (its own copy, so the program's request is
+// not touched) before h, so that nested handlers of ours do not start a second span.
+func markThen(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		woven.MarkServed(r)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// WrapTransport is net/http's ToolweaveClientHook: it runs for every Client request and
+// returns the RoundTripper that sends it.
+//
+//   - An *otelhttp.Transport (a client instrumented by hand) and a transport it already
+//     wrapped are returned unchanged.
+//   - An *http.Transport (http.DefaultTransport, or one the program built) gets its own
+//     otelhttp transport, built on its first request and kept while the base lives: no
+//     allocation per request.
+//   - Any other RoundTripper is put in a small wrapper (one allocation) that sends through
+//     one shared otelhttp transport, handing it the base in the request context.
+//
+// otelhttp starts the client span, injects the propagator's headers (traceparent) into a
+// copy of the request and records http.client.request.duration; the span ends when the
+// response body is closed or read to EOF. Requests of the OpenTelemetry SDK's own OTLP
+// exporters (recognised by their User-Agent) go straight to the base: a traced export
+// would start a new trace every batch, forever. http.DefaultTransport itself is never
+// replaced (code that does http.DefaultTransport.(*http.Transport).Clone() keeps working).
+func WrapTransport(rt http.RoundTripper) http.RoundTripper {
+	switch rt := rt.(type) {
+	case nil, *otelhttp.Transport, *transport:
+		return rt
+	case *http.Transport:
+		return transportFor(rt)
+	}
+	return &transport{base: rt}
+}
+
+// notExporter is the otelhttp filter that lets the OTLP exporters of OpenTelemetry Go
+// through untraced. They are recognised by their User-Agent: "OTel OTLP Exporter Go/…"
+// (traces) and "OTel Go OTLP over HTTP/protobuf … exporter/…" (metrics, logs).
+func notExporter(r *http.Request) bool {
+	ua := r.Header["User-Agent"]
+	return len(ua) == 0 || !(strings.HasPrefix(ua[0], "OTel OTLP Exporter Go") || strings.HasPrefix(ua[0], "OTel Go OTLP"))
+}
+
+// traced holds one otelhttp transport per *http.Transport, keyed by the base's address. An
+// entry does not keep its base alive (it holds a weak pointer), so a program that builds a
+// Transport per request does not leak them: a cleanup removes the entry once the base is
+// collected. The address may be reused before that cleanup runs, so a lookup checks that
+// the entry's base is still the one asked for.
+var traced = struct {
+	sync.RWMutex
+	by map[uintptr]*tracedTransport
+}{by: map[uintptr]*tracedTransport{}}
+
+type tracedTransport struct {
+	base weak.Pointer[http.Transport]
+	otel *otelhttp.Transport
+}
+
+// RoundTrip is the otelhttp transport's base: the *http.Transport, while it lives.
+func (t *tracedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	base := t.base.Value()
+	if base == nil { // the Client that sends r holds its base: not seen in practice
+		return nil, errors.New("toolweave: the request's http.Transport was garbage-collected")
+	}
+	return base.RoundTrip(r)
+}
+
+func transportFor(base *http.Transport) http.RoundTripper {
+	addr := uintptr(unsafe.Pointer(base))
+	traced.RLock()
+	t := traced.by[addr]
+	traced.RUnlock()
+	if t != nil && t.base.Value() == base {
+		return t.otel
+	}
+	traced.Lock()
+	defer traced.Unlock()
+	if t := traced.by[addr]; t != nil && t.base.Value() == base {
+		return t.otel
+	}
+	t = &tracedTransport{base: weak.Make(base)}
+	t.otel = otelhttp.NewTransport(t, otelhttp.WithFilter(notExporter))
+	traced.by[addr] = t
+	runtime.AddCleanup(base, forget, addr)
+	return t.otel
+}
+
+// forget drops the entry at addr once its base is gone (and not one a new base at the same
+// address put there since).
+func forget(addr uintptr) {
+	traced.Lock()
+	defer traced.Unlock()
+	if t := traced.by[addr]; t != nil && t.base.Value() == nil {
+		delete(traced.by, addr)
+	}
+}
+
+// clientBase is the context key under which a request of a wrapped RoundTripper carries
+// its base through the shared otelhttp transport.
 type clientBase struct{}
 
-// client is the one otelhttp transport every hooked client request goes through; its base
-// takes the request's own RoundTripper from the context.
+// client is the shared otelhttp transport of the RoundTrippers that are not
+// *http.Transport; its base takes the request's own RoundTripper from the context.
 var client = sync.OnceValue(func() *otelhttp.Transport {
 	return otelhttp.NewTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		base, _ := r.Context().Value(clientBase{}).(http.RoundTripper)
@@ -180,46 +299,18 @@ var client = sync.OnceValue(func() *otelhttp.Transport {
 			base = http.DefaultTransport
 		}
 		return base.RoundTrip(r)
-	}))
+	}), otelhttp.WithFilter(notExporter))
 })
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// WrapTransport is net/http's ToolweaveClientHook: it runs for every Client request, so all
-// it does is put rt in a small wrapper (one 16-byte allocation; no instruments, no otelhttp
-// configuration). An *otelhttp.Transport (a client instrumented by hand)
-// and a transport it already wrapped are returned unchanged.
-//
-// Requests of the OpenTelemetry SDK's own OTLP exporters (recognised by their User-Agent)
-// go straight to rt: a traced export would start a new trace every batch, forever. All other
-// requests go through one shared otelhttp transport, which starts the client span, injects
-// the propagator's headers (traceparent) into a copy of the request and records
-// http.client.request.duration; the span ends when the response body is closed or read to
-// EOF. http.DefaultTransport itself is never replaced (code that does
-// http.DefaultTransport.(*http.Transport).Clone() keeps working).
-func WrapTransport(rt http.RoundTripper) http.RoundTripper {
-	switch rt.(type) {
-	case nil, *otelhttp.Transport, *transport:
-		return rt
-	}
-	return &transport{base: rt}
-}
-
 type transport struct{ base http.RoundTripper }
 
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if isExporter(r) {
+	if !notExporter(r) {
 		return t.base.RoundTrip(r)
 	}
 	return client().RoundTrip(r.WithContext(context.WithValue(r.Context(), clientBase{}, t.base)))
-}
-
-// isExporter recognises the OTLP exporters of OpenTelemetry Go by their User-Agent:
-// "OTel OTLP Exporter Go/…" (traces) and "OTel Go OTLP over HTTP/protobuf … exporter/…"
-// (metrics, logs).
-func isExporter(r *http.Request) bool {
-	ua := r.Header["User-Agent"]
-	return len(ua) > 0 && (strings.HasPrefix(ua[0], "OTel OTLP Exporter Go") || strings.HasPrefix(ua[0], "OTel Go OTLP"))
 }

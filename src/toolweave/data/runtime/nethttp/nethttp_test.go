@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
@@ -48,23 +50,47 @@ func record(t *testing.T) *tracetest.SpanRecorder {
 	return rec
 }
 
-// served is the context key net/http declares in a woven build (ToolweaveServed).
-type served struct{}
+// marked stands for the field a woven net/http adds to Request (toolweaveServed).
+var marked sync.Map // *http.Request -> struct{}
 
-var hook = NewServerHook(func(ctx context.Context) context.Context { return context.WithValue(ctx, served{}, true) })
+func mark(r *http.Request) { marked.Store(r, struct{}{}) }
 
-// woven is h as a woven serverHandler.ServeHTTP serves it: the hook first, unless the
-// request is already marked, and the hook's next re-enters this same function.
-func woven(h http.Handler) http.Handler {
-	var serve func(http.ResponseWriter, *http.Request)
-	serve = func(w http.ResponseWriter, r *http.Request) {
-		if r.Context().Value(served{}) == nil {
-			hook(w, r, serve)
+func isMarked(r *http.Request) bool { _, ok := marked.Load(r); return ok }
+
+// hook is net/http's ToolweaveServerHook, installed for a simulated woven net/http: srv's
+// serverHandler is the handler serverHandler returns, which srv.Handler must be.
+var hook = Install(Woven{
+	Serve:      func(srv *http.Server, w http.ResponseWriter, r *http.Request) { mark(r); srv.Handler.ServeHTTP(w, r) },
+	MarkServed: mark,
+	IsServed:   isMarked,
+})
+
+// serverHandler is h as srv's woven serverHandler.ServeHTTP serves it: the hook first,
+// unless the request is marked.
+func serverHandler(srv *http.Server, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isMarked(r) {
+			hook(w, r, srv)
 			return
 		}
 		h.ServeHTTP(w, r)
-	}
-	return http.HandlerFunc(serve)
+	})
+}
+
+// wovenServer is a running server of h whose net/http is (simulated) woven.
+func wovenServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = serverHandler(srv.Config, h)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// wovenHandler is h as a woven server (not listening) serves it.
+func wovenHandler(h http.Handler) http.Handler {
+	srv := &http.Server{}
+	srv.Handler = serverHandler(srv, h)
+	return srv.Handler
 }
 
 func get(t *testing.T, c *http.Client, ctx context.Context, url string, header ...string) (int, string) {
@@ -152,13 +178,12 @@ func TestServerSpanPerRequestWithRoute(t *testing.T) {
 	rec := record(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if !Served(r.Context()) || !trace.SpanContextFromContext(r.Context()).IsValid() {
+		if !Served(r) || !trace.SpanContextFromContext(r.Context()).IsValid() {
 			t.Error("the handler does not run inside the server span")
 		}
 		io.WriteString(w, "item "+r.PathValue("id"))
 	})
-	srv := httptest.NewServer(woven(mux))
-	defer srv.Close()
+	srv := wovenServer(t, mux)
 
 	for _, id := range []string{"1", "2"} {
 		if code, body := get(t, srv.Client(), context.Background(), srv.URL+"/items/"+id); code != 200 || body != "item "+id {
@@ -193,8 +218,7 @@ func TestServerSpanPerRequestWithRoute(t *testing.T) {
 
 func TestTraceContextIsExtracted(t *testing.T) {
 	rec := record(t)
-	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
-	defer srv.Close()
+	srv := wovenServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	const tid, sid = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
 	get(t, srv.Client(), context.Background(), srv.URL+"/x", "Traceparent", "00-"+tid+"-"+sid+"-01")
 	spans := rec.Ended()
@@ -210,10 +234,9 @@ func TestTraceContextIsExtracted(t *testing.T) {
 
 func TestMarkPreventsASecondServerSpan(t *testing.T) {
 	rec := record(t)
-	inner := woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "inner") }))
+	inner := wovenHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "inner") }))
 	// The same request handed to a second (woven) server's handler chain.
-	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(w, r) })))
-	defer srv.Close()
+	srv := wovenServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(w, r) }))
 	if _, body := get(t, srv.Client(), context.Background(), srv.URL); body != "inner" {
 		t.Fatalf("body %q", body)
 	}
@@ -234,7 +257,7 @@ func TestMultipartFormIsHandedBack(t *testing.T) {
 	body := "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\n" + strings.Repeat("x", 100) + "\r\n--b--\r\n"
 	req := httptest.NewRequest(http.MethodPost, "/upload", strings.NewReader(body))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
-	woven(h).ServeHTTP(httptest.NewRecorder(), req)
+	wovenHandler(h).ServeHTTP(httptest.NewRecorder(), req)
 	if parsedOn == req || req.MultipartForm == nil || req.MultipartForm != parsedOn.MultipartForm {
 		t.Fatal("the form parsed on the hook's copy is not on the request net/http cleans up")
 	}
@@ -245,8 +268,7 @@ func TestNewHandlerInsideOurSpanDoesNotTraceAgain(t *testing.T) {
 	rec := record(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) {})
-	srv := httptest.NewServer(woven(NewHandler(mux, "users")))
-	defer srv.Close()
+	srv := wovenServer(t, NewHandler(mux, "users"))
 	get(t, srv.Client(), context.Background(), srv.URL+"/users/7")
 	spans := rec.Ended()
 	if got := strings.Join(names(spans), ","); got != "GET /users/{id}" {
@@ -262,7 +284,7 @@ func TestNewHandlerAloneTracesAsOtelhttp(t *testing.T) {
 	mux := http.NewServeMux()
 	var inner bool
 	mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
-		inner = Served(r.Context()) && trace.SpanContextFromContext(r.Context()).IsValid()
+		inner = Served(r) && trace.SpanContextFromContext(r.Context()).IsValid()
 	})
 	// Nested NewHandlers: the outer one owns the span.
 	srv := httptest.NewServer(NewHandler(NewHandler(mux, "inner"), "outer"))
@@ -366,10 +388,69 @@ func TestWrapTransportKeepsInstrumentedAndWrapped(t *testing.T) {
 	}
 }
 
+func TestOneOtelTransportPerLiveBase(t *testing.T) {
+	a, b := &http.Transport{}, &http.Transport{}
+	if WrapTransport(a) != WrapTransport(a) {
+		t.Error("two otelhttp transports for one base")
+	}
+	if WrapTransport(a) == WrapTransport(b) {
+		t.Error("two bases share one otelhttp transport")
+	}
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+
+	// Bases built and dropped, as by a program that makes a Transport per request: their
+	// entries go once they are collected.
+	entries := func() int {
+		traced.RLock()
+		defer traced.RUnlock()
+		return len(traced.by)
+	}
+	before := entries()
+	for range 50 {
+		_ = WrapTransport(&http.Transport{})
+	}
+	if entries() < before+50 {
+		t.Fatalf("%d entries after 50 new bases, want at least %d", entries(), before+50)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for entries() > before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := entries(); n > before {
+		t.Errorf("%d entries of collected transports are still held", n-before)
+	}
+}
+
+func TestCustomRoundTripperIsTraced(t *testing.T) {
+	rec := record(t)
+	srv, seen := echoServer(t)
+	var calls atomic.Int64
+	custom := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	c := &http.Client{Transport: WrapTransport(custom)}
+	get(t, c, context.Background(), srv.URL+"/a")
+	get(t, c, context.Background(), srv.URL+"/v1/logs", "User-Agent", "OTel Go OTLP over HTTP/protobuf logs exporter/0.23.0")
+	if calls.Load() != 2 {
+		t.Errorf("the custom RoundTripper sent %d requests, want 2", calls.Load())
+	}
+	clients := ofKind(rec.Ended(), trace.SpanKindClient)
+	if len(clients) != 1 || len(*seen) != 2 || (*seen)[0] == "" || (*seen)[1] != "" {
+		t.Errorf("client spans %v, traceparents %q: want one span, the exporter's request untouched", names(clients), *seen)
+	}
+}
+
 func TestWrapTransportIsCheap(t *testing.T) {
 	rt := http.DefaultTransport
-	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(rt) }); n > 1 {
-		t.Errorf("WrapTransport allocates %v times per call, want at most 1 (the wrapper)", n)
+	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(rt) }); n != 0 {
+		t.Errorf("WrapTransport of an *http.Transport allocates %v times per call, want 0", n)
+	}
+	var custom http.RoundTripper = roundTripFunc(http.DefaultTransport.RoundTrip)
+	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(custom) }); n > 1 {
+		t.Errorf("WrapTransport of a custom RoundTripper allocates %v times per call, want at most 1 (the wrapper)", n)
 	}
 	own := otelhttp.NewTransport(rt)
 	if n := testing.AllocsPerRun(1000, func() { _ = WrapTransport(own) }); n != 0 {
@@ -380,8 +461,7 @@ func TestWrapTransportIsCheap(t *testing.T) {
 // Requests must reuse the instruments of the one shared handler and transport.
 func TestNoInstrumentsPerRequest(t *testing.T) {
 	record(t)
-	srv := httptest.NewServer(woven(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
-	defer srv.Close()
+	srv := wovenServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	c := &http.Client{Transport: WrapTransport(http.DefaultTransport)}
 	get(t, c, context.Background(), srv.URL) // builds whatever is built once
 	before := instruments.Load()
@@ -391,12 +471,11 @@ func TestNoInstrumentsPerRequest(t *testing.T) {
 	for range 20 {
 		c := &http.Client{Transport: WrapTransport(http.DefaultTransport)} // as the hook does per request
 		get(t, c, context.Background(), srv.URL)
-		NewServerHook(func(ctx context.Context) context.Context { return ctx })
 	}
 	if n := instruments.Load() - before; n != 0 {
 		t.Errorf("%d instruments created by 20 more requests", n)
 	}
-	if client() != client() || server() == nil {
+	if client() != client() {
 		t.Error("the shared transport is not shared")
 	}
 }

@@ -9,20 +9,30 @@ import (
 	"testing"
 )
 
-// The hooks as the weaver adds them to net/http (the declarations and the two calls).
+// The hooks as the weaver adds them to net/http (the Request field, the declarations and
+// the two calls).
 const (
 	wovenDecls = `package http
 
-type ToolweaveServed struct{}
+func ToolweaveServe(srv *Server, rw ResponseWriter, req *Request) {
+	req.toolweaveServed = true
+	serverHandler{srv}.ServeHTTP(rw, req)
+}
 
-var ToolweaveServerHook func(rw ResponseWriter, req *Request, next func(ResponseWriter, *Request))
+func ToolweaveMarkServed(req *Request) { req.toolweaveServed = true }
+
+func ToolweaveIsServed(req *Request) bool { return req.toolweaveServed }
+
+var ToolweaveServerHook func(rw ResponseWriter, req *Request, srv *Server)
 
 var ToolweaveClientHook func(rt RoundTripper) RoundTripper
 `
-	serverAnchor = "func (sh serverHandler) ServeHTTP(rw ResponseWriter, req *Request) {\n"
-	serverCall   = "\tif h := ToolweaveServerHook; h != nil && req.Context().Value(ToolweaveServed{}) == nil {\n\t\th(rw, req, sh.ServeHTTP)\n\t\treturn\n\t}\n"
-	clientAnchor = "func send(ireq *Request, rt RoundTripper, deadline time.Time) (resp *Response, didTimeout func() bool, err error) {\n"
-	clientCall   = "\tif h := ToolweaveClientHook; h != nil && rt != nil {\n\t\trt = h(rt)\n\t}\n"
+	requestAnchor = "type Request struct {\n"
+	requestField  = "\ttoolweaveServed bool\n"
+	serverAnchor  = "func (sh serverHandler) ServeHTTP(rw ResponseWriter, req *Request) {\n"
+	serverCall    = "\tif h := ToolweaveServerHook; h != nil && !req.toolweaveServed {\n\t\th(rw, req, sh.srv)\n\t\treturn\n\t}\n"
+	clientAnchor  = "func send(ireq *Request, rt RoundTripper, deadline time.Time) (resp *Response, didTimeout func() bool, err error) {\n"
+	clientCall    = "\tif h := ToolweaveClientHook; h != nil && rt != nil {\n\t\trt = h(rt)\n\t}\n"
 )
 
 // TestWovenNetHTTP builds _register/testdata/wovenapp against a net/http carrying the hooks
@@ -54,6 +64,7 @@ func TestWovenNetHTTP(t *testing.T) {
 		}
 		replace[filepath.Join(src, name)] = out
 	}
+	patch("request.go", requestAnchor, requestField)
 	patch("server.go", serverAnchor, serverCall)
 	patch("client.go", clientAnchor, clientCall)
 	decls := filepath.Join(dir, "zz_toolweave.go")

@@ -34,7 +34,13 @@ func Start(ctx context.Context, name string, attrs ...string) (context.Context, 
 	if parent == nil {
 		parent = context.Background()
 	}
-	next, s := tracer().Start(parent, name, trace.WithAttributes(pairs(attrs)...))
+	var next context.Context
+	var s trace.Span
+	if len(attrs) == 0 { // no option at all: an option and its slice would cost an allocation each
+		next, s = tracer().Start(parent, name)
+	} else {
+		next, s = tracer().Start(parent, name, trace.WithAttributes(pairs(attrs)...))
+	}
 	if ctx == nil {
 		return nil, s
 	}

@@ -22,25 +22,24 @@ func Sanitize(query string) string { return sanitize(query, false) }
 
 // sanitize is Sanitize; with dqString, "…" is a string literal (MySQL's default mode).
 func sanitize(query string, dqString bool) string {
-	var b strings.Builder
-	b.Grow(len(query))
+	w := rewriter{src: query}
 	n := len(query)
 	for i := 0; i < n; {
 		c := query[i]
 		switch {
 		case c == '\'' || (c == '"' && dqString):
 			i = skipQuoted(query, i, c, true)
-			b.WriteByte('?')
+			w.literal()
 		case c == '"' || c == '`':
 			j := skipQuoted(query, i, c, false)
-			b.WriteString(query[i:j])
+			w.keep(i, j)
 			i = j
 		case c == '-' && i+1 < n && query[i+1] == '-':
 			j := strings.IndexByte(query[i:], '\n')
 			if j < 0 {
 				j = n - i
 			}
-			b.WriteString(query[i : i+j])
+			w.keep(i, i+j)
 			i += j
 		case c == '/' && i+1 < n && query[i+1] == '*':
 			j := strings.Index(query[i+2:], "*/")
@@ -48,11 +47,11 @@ func sanitize(query string, dqString bool) string {
 			if j >= 0 {
 				end = i + 2 + j + 2
 			}
-			b.WriteString(query[i:end])
+			w.keep(i, end)
 			i = end
 		case c == '$' && !identByte(prev(query, i)):
 			if end, ok := dollarQuoted(query, i); ok {
-				b.WriteByte('?')
+				w.literal()
 				i = end
 				break
 			}
@@ -61,7 +60,7 @@ func sanitize(query string, dqString bool) string {
 			for j < n && isDigit(query[j]) {
 				j++
 			}
-			b.WriteString(query[i:j])
+			w.keep(i, j)
 			i = j
 		case isLetter(c) || c == '_' || c >= 0x80:
 			j := i
@@ -71,10 +70,10 @@ func sanitize(query string, dqString bool) string {
 			// E'…', N'…', X'…', B'…', U&'…' count as one string literal.
 			if j == i+1 && j < n && query[j] == '\'' && strings.ContainsRune("eEnNxXbB", rune(c)) {
 				i = skipQuoted(query, j, '\'', true)
-				b.WriteByte('?')
+				w.literal()
 				break
 			}
-			b.WriteString(query[i:j])
+			w.keep(i, j)
 			i = j
 		case (c == ':' || c == '@' || c == '?') && i+1 < n && isDigit(query[i+1]):
 			// Numbered placeholders :1, @1 and ?1 keep their number.
@@ -82,17 +81,53 @@ func sanitize(query string, dqString bool) string {
 			for j < n && isDigit(query[j]) {
 				j++
 			}
-			b.WriteString(query[i:j])
+			w.keep(i, j)
 			i = j
 		case isDigit(c) || (c == '.' && i+1 < n && isDigit(query[i+1]) && !identByte(prev(query, i))):
 			i = skipNumber(query, i)
-			b.WriteByte('?')
+			w.literal()
 		default:
-			b.WriteByte(c)
+			w.keep(i, i+1)
 			i++
 		}
 	}
-	return b.String()
+	return w.String()
+}
+
+// rewriter builds the sanitized text lazily: until the first literal it only advances
+// over the query, so a statement with no literal (the usual case, where values are passed
+// as arguments) is returned as it is, with no allocation.
+type rewriter struct {
+	src      string
+	kept     int // while nothing is replaced, the output is src[:kept]
+	replaced bool
+	b        strings.Builder
+}
+
+// keep appends src[i:j], which starts where the output ends.
+func (w *rewriter) keep(i, j int) {
+	if !w.replaced {
+		w.kept = j
+		return
+	}
+	w.b.WriteString(w.src[i:j])
+}
+
+// literal appends the "?" that stands for a literal.
+func (w *rewriter) literal() {
+	if !w.replaced {
+		w.replaced = true
+		w.b.Grow(len(w.src))
+		w.b.WriteString(w.src[:w.kept])
+	}
+	w.b.WriteByte('?')
+}
+
+func (w *rewriter) String() string {
+	if !w.replaced {
+		return w.src[:w.kept]
+	}
+	return w.b.String()
 }
 
 // skipQuoted returns the index after the quoted text that starts at i with quote q: a
