@@ -1,5 +1,7 @@
 """Replay: a rebuild in which nothing changed runs the recorded go command without planning
-or weaving; any change to an input of the plan builds normally, and the binary shows it.
+or weaving. Patch: a rebuild in which only the bodies of Go files changed re-weaves just
+those files against the recorded plan, and the binary is the one a full build makes. Any
+other change to an input of the plan builds normally, and the binary shows it.
 """
 
 from __future__ import annotations
@@ -33,10 +35,16 @@ APP = {
 
         func init() { extras = append(extras, "off") }
     """,
+    "plain.go": """
+        package main
+
+        func init() {}
+    """,
 }
 
 VERBOSE = {"TOOLWEAVE_VERBOSE": "1", "OTEL_SDK_DISABLED": "true"}
 REPLAYED = "replaying its go command"
+PATCHED = "re-woven against the last build's plan"
 
 
 def build(runner, module, env=None):
@@ -65,9 +73,43 @@ def _edit(path, old, new):
     path.write_text(path.read_text().replace(old, new))
 
 
-# (what changes, how, what the rebuilt binary prints)
+# (what changes, how, what the rebuilt binary prints): bodies only, re-woven in place
+PATCHES = [
+    ("a woven function's body", lambda m: _edit(m / "main.go", '"hello"', '"hi"'), "hi []\n"),
+    ("an unwoven file's body", lambda m: _edit(m / "plain.go", "func init() {}", 'func init() { extras = append(extras, "edited") }'),
+     "hello [edited]\n"),
+    ("a file build constraints exclude", lambda m: _edit(m / "off.go", '"off"', '"of"'), "hello []\n"),
+    ("a span added in an unwoven file", lambda m: _edit(m / "plain.go", "func init() {}",
+                                                         '//weave:span\nfunc h() string { return "h" }\n\n'
+                                                         "func init() { extras = append(extras, h()) }"),
+     "hello [h]\n"),
+    ("two files at once", lambda m: (_edit(m / "main.go", '"hello"', '"hey"'),
+                                     _edit(m / "plain.go", "func init() {}", 'func init() { extras = append(extras, "2") }')),
+     "hey [2]\n"),
+]
+
+
+@pytest.mark.parametrize("what,change,printed", PATCHES, ids=[c[0] for c in PATCHES])
+def test_a_body_edit_is_rewoven_without_planning(runner, app, what, change, printed):
+    change(app)
+    patched = build(runner, app)
+    assert PATCHED in patched.stderr, patched.stderr
+    assert output(runner, app) == printed
+    assert REPLAYED in build(runner, app).stderr      # the patched state is recorded
+    # The patched binary is the one a full build of the same sources makes.
+    binary = (app / "app").read_bytes()
+    runner.toolweave("cache", "clean", cwd=app).check()
+    full = build(runner, app)
+    assert PATCHED not in full.stderr and REPLAYED not in full.stderr
+    assert (app / "app").read_bytes() == binary
+
+
+# (what changes, how, what the rebuilt binary prints): everything else plans again
 CHANGES = [
-    ("a Go file's body", lambda m: _edit(m / "main.go", '"hello"', '"hi"'), "hi []\n"),
+    ("an import added", lambda m: _edit(m / "plain.go", "func init() {}", 'import "os"\n\nfunc init() { extras = append(extras, os.Args[0][:0]) }'),
+     "hello []\n"),
+    ("a build constraint added", lambda m: _edit(m / "plain.go", "package main", "//go:build !never\n\npackage main"),
+     "hello []\n"),
     ("a new file in the package", lambda m: (m / "more.go").write_text(
         'package main\n\nfunc init() { extras = append(extras, "more") }\n'), "hello [more]\n"),
     ("a file build constraints excluded", lambda m: _edit(m / "off.go", "//go:build never\n\n", ""),
@@ -83,7 +125,7 @@ CHANGES = [
 def test_a_change_to_an_input_builds_normally(runner, app, what, change, printed):
     change(app)
     rebuilt = build(runner, app)
-    assert REPLAYED not in rebuilt.stderr and "woven" in rebuilt.stderr
+    assert REPLAYED not in rebuilt.stderr and PATCHED not in rebuilt.stderr and "woven" in rebuilt.stderr
     assert output(runner, app) == printed
     assert REPLAYED in build(runner, app).stderr      # and the new state is recorded
 
@@ -98,3 +140,13 @@ def test_a_cleaned_cache_builds_normally(runner, app):
     runner.toolweave("cache", "clean", cwd=app).check()
     assert REPLAYED not in build(runner, app).stderr
     assert output(runner, app) == "hello []\n"
+
+
+def test_a_test_file_edit_under_go_test_plans_again(runner, app):
+    (app / "main_test.go").write_text('package main\n\nimport "testing"\n\nfunc TestGreet(t *testing.T) {}\n')
+    def go_test():
+        return runner.toolweave("go", "test", ".", cwd=app, env=VERBOSE).check()
+    go_test()
+    _edit(app / "main_test.go", "{}", "{ t.Log(greet()) }")
+    again = go_test()
+    assert PATCHED not in again.stderr and REPLAYED not in again.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ..prefilter import may_match
 from .errors import SpecError
 
 JOIN_POINTS: dict[str, type["JoinPoint"]] = {}
@@ -46,9 +47,17 @@ class JoinPoint:
         """Three-valued, from package facts only: True, False, or None (unknown)."""
         return None
 
+    def prefilter(self):
+        """What a file must contain for this join point to match in it, as data
+        (toolweave.prefilter); True: any file. Join points are immutable once built."""
+        return True
+
     def file_may_match(self, data: bytes) -> bool:
         """False only if no node of a file with these bytes can match."""
-        return True
+        cached = self.__dict__.get("_prefilter", self)
+        if cached is self:
+            cached = self.__dict__["_prefilter"] = self.prefilter()
+        return may_match(cached, data)
 
     def describe(self) -> str:
         return self.kind

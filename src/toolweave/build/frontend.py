@@ -15,15 +15,18 @@ from dataclasses import dataclass
 
 from ..aspect import load_aspects
 from ..config import load_config
-from .cache import Cache, digest
+from ..prefilter import any_of
+from ..weave import package_candidates
+from .cache import Cache
 from .coverexec import shim, wants_cover, with_line_header
 from .goargs import parse
 from .goenv import go_binary, go_env
 from .golist import go_list
-from .langpin import pin, version_key
+from .langpin import version_key
 from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
+from .overlay import cache_paths, overlay_entry, overlay_file, pinned_entry
 from .plan import WovenFile, weave_plan
 from . import replay
 from .runtime import closure as runtime_closure
@@ -52,6 +55,7 @@ class Planned:
     main_module: object
     result: object
     watch: replay.Watch
+    aspect_files: list
 
 
 def plan(verb: str, args: list[str]) -> Planned:
@@ -85,7 +89,7 @@ def plan(verb: str, args: list[str]) -> Planned:
             result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",)))
             result.imports.update((BOOTSTRAP, *links))
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
-                   watch)
+                   watch, list(aspect_files))
 
 
 def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> replay.Watch:
@@ -130,50 +134,84 @@ def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
     if result.failures and _strict():
         return 1
     log(f"woven {len(result.woven)} files ({result.woven_now} woven now, {result.cached} from cache)")
+    pinned: Pinned | None = None
+    cover = wants_cover(planned.cmd)
     if not result.woven:
         argv, go_env_, overlay, replaces = [go_binary(base_env), verb, *args], base_env, {}, {}
     else:
         in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
         replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
         setup = _module_setup(planned, verb, replaces)
-        cover = wants_cover(planned.cmd)
-        overlay = _overlay(planned, in_overlay, setup, cover)
+        overlay, pinned = _overlay(planned, in_overlay, setup, cover)
         argv, go_env_ = _argv(planned, verb, overlay, setup, cover), {**base_env, **setup.env}
     if not result.failures:
-        _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()])
+        patch = None if cover else _patch_record(planned, verb, overlay, pinned)
+        _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()], patch)
     return _exec(argv, cwd=None, env=go_env_)
 
 
-def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str]) -> None:
+@dataclass(frozen=True)
+class Pinned:
+    """Main-module files whose language version is pinned to `version` in the overlay."""
+
+    version: str
+    paths: tuple[str, ...]
+
+
+def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str], patch: dict | None) -> None:
     """Write the replay record of this build (see replay.py); the cache entries it needs are
     every path under the cache the command line, its environment or the overlay names."""
-    root = os.path.join(planned.cache.root, "")
     extra = {k: v for k, v in go_env_.items() if os.environ.get(k) != v}
     values = [*argv, *(part for v in extra.values() for part in v.split(os.pathsep)), *needed]
-    paths = [v.split("=", 1)[-1] for v in values if root in v]
-    replay.write(key, planned.watch, argv, extra, [p for p in paths if p.startswith(root)])
+    replay.write(key, planned.watch, argv, extra, cache_paths(planned.cache, values), patch)
 
 
-def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> dict:
+def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | None) -> dict:
+    """What patch.py needs to re-weave edited files against this plan: the overlay, the
+    package facts of every file that weaving looked at, what each woven file imports and
+    links, and the pins."""
+    result = planned.result
+    facts, index = [], {}
+    for path, pf in result.facts.items():
+        if id(pf) not in index:
+            index[id(pf)] = len(facts)
+            candidates = package_candidates(planned.aspects.aspects, pf)
+            facts.append({"facts": {**pf.__dict__, "imports": None if pf.imports is None else sorted(pf.imports),
+                                    "configuration": [list(kv) for kv in pf.configuration]},
+                          "prefilter": any_of(*(a.join_point.prefilter() for a in candidates))})
+    return {
+        "verb": verb,
+        "overlay": overlay,
+        "user_overlay": sorted(planned.user_overlay),
+        "aspect_files": planned.aspect_files,
+        "facts": facts,
+        "files": {path: index[id(pf)] for path, pf in result.facts.items()},
+        "woven": {wf.path: {"imports": sorted(wf.imports), "links": sorted(wf.links)} for wf in result.woven},
+        "imports": sorted(result.imports),
+        "pin": {"version": pinned.version, "paths": list(pinned.paths)} if pinned else None,
+    }
+
+
+def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> tuple[dict, Pinned | None]:
     """The -overlay mapping: the user's own, our woven files, and language pins."""
     cache = planned.cache
     overlay = dict(planned.user_overlay)
     for wf in woven:
         data = with_line_header(wf.data, wf.path) if cover else wf.data
-        overlay[wf.path] = cache.put("overlay", digest(wf.path, data), data, ".go")
+        overlay[wf.path] = overlay_entry(cache, wf.path, data)
+    pinned = None
     if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
-        _pin_main_module(planned.packages, planned.main_module, setup.go_before, overlay, cache,
-                         planned.user_overlay)
-    return overlay
+        paths = _pin_main_module(planned.packages, planned.main_module, setup.go_before, overlay, cache,
+                                 planned.user_overlay)
+        pinned = Pinned(setup.go_before, tuple(paths))
+    return overlay, pinned
 
 
 def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bool) -> list[str]:
     """The real go command line: the user's arguments (minus the flags we merge) plus ours,
     with -C kept first as the go command requires."""
     cmd, cache = planned.cmd, planned.cache
-    overlay_path = cache.put("overlay", digest(json.dumps(overlay, sort_keys=True)),
-                             json.dumps({"Replace": overlay}, sort_keys=True, indent=1).encode(), ".json")
-    ours = [f"-overlay={overlay_path}"] + ([setup.flag] if setup.flag else [])
+    ours = [f"-overlay={overlay_file(cache, overlay)}"] + ([setup.flag] if setup.flag else [])
     merged = ["-overlay", "-modfile"]
     if cover:
         ours.append(f"-toolexec={shim(cache, overlay, cmd.flag('-toolexec'))}")
@@ -183,17 +221,20 @@ def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bo
     return [go_binary(planned.base_env), verb, *head, *ours, *rest[len(head):]]
 
 
-def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> None:
+def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> list[str]:
+    """Pin every Go file of the main module's packages in `overlay`; returns their paths."""
+    paths = []
     for pkg in packages:
         if not (pkg.module and pkg.module.main and main_module and pkg.module.path == main_module.path):
             continue
         for path in pkg.go_files:
-            if not path.endswith(".go") or not path.startswith(main_module.dir + os.sep):
+            if not path.endswith(".go") or not path.startswith(main_module.dir + os.sep) or path in paths:
                 continue
             current = overlay.get(path)
             data = _read_file(current) if current else _read_source(path, user_overlay)
-            pinned = pin(data, version, path)
-            overlay[path] = cache.put("overlay", digest("pin", path, pinned), pinned, ".go")
+            overlay[path] = pinned_entry(cache, path, data, version)
+            paths.append(path)
+    return paths
 
 
 def _read_overlay(flag: str | None, cwd: str) -> dict:

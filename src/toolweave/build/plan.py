@@ -35,6 +35,7 @@ class PlanResult:
     woven: list[WovenFile] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
+    facts: dict[str, PackageFacts] = field(default_factory=dict)  # every file weaving looked at
     cached: int = 0          # files whose weave came from the cache
     woven_now: int = 0       # files woven in this run
 
@@ -80,7 +81,18 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
             if path in seen or not path.endswith(".go"):
                 continue
             seen.add(path)
+            result.facts[path] = pf
             _weave_one(path, read(path), candidates, pf, aspects.fingerprint, cache, result)
+    return result
+
+
+def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache) -> PlanResult:
+    """Weave one file of a package with facts `pf`, as weave_plan would (patch.py)."""
+    result = PlanResult()
+    candidates = package_candidates(aspects.aspects, pf)
+    if candidates:
+        result.facts[path] = pf
+        _weave_one(path, data, candidates, pf, aspects.fingerprint, cache, result)
     return result
 
 

@@ -16,8 +16,12 @@ go's own no-op build. Any difference, however harmless, means a normal build, wh
 a new record. The stats are taken before the files are read for weaving, so an edit racing
 a build leaves a record that no longer matches.
 
+When only the bodies of some Go files changed, patch.py re-weaves just those files against
+the record instead (the record also holds each Go file's header digest and what patching
+needs).
+
 This module runs before anything else on `toolweave go …`: it imports only the standard
-library and the cache's location.
+library, the cache's location and the header lexer.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ import shutil
 import subprocess
 
 from .cache import cache_root, write_atomic
+from .goheader import header_digest
 
-FORMAT = "1"
+FORMAT = "2"
 
 # Environment variables that differ between shells without changing a build.
 _VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND", "TERM", "COLUMNS",
@@ -68,17 +73,31 @@ def listing(path: str) -> list | None:
         return None
 
 
+def header_of(path: str) -> str | None:
+    """The digest of a Go file's header (goheader.py); None if it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return header_digest(f.read())
+    except OSError:
+        return None
+
+
 class Watch:
-    """The paths a build depends on, each looked at when first added: before it is read."""
+    """The paths a build depends on, each looked at when first added: before it is read.
+    A Go file's header is read with its stat, so that a later edit of its body only can be
+    told from one that changes what go list sees (patch.py)."""
 
     def __init__(self):
         self.stats: dict[str, list | None] = {}
         self.dirs: dict[str, list | None] = {}
+        self.headers: dict[str, str | None] = {}
 
     def add(self, *paths: str) -> None:
         for p in paths:
             if p and p not in self.stats:
                 self.stats[p] = stat_of(p)
+                if p.endswith(".go"):
+                    self.headers[p] = header_of(p)
 
     def add_dir(self, path: str) -> None:
         if path not in self.dirs:
@@ -101,39 +120,47 @@ def record_path(k: str, root: str | None = None) -> str:
     return os.path.join(root or cache_root(), "replay", k[:2], k + ".json")
 
 
-def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str]) -> None:
+def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str], patch: dict | None = None) -> None:
     """Record a build: what `watch` saw before the files were read, the go command and the
-    environment it adds, and the cache entries (`needed`) the command refers to."""
-    data = {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "argv": argv, "env": extra_env,
-            "needed": sorted(set(needed))}
+    environment it adds, the cache entries (`needed`) the command refers to, and what
+    patch.py needs to re-weave a few edited files without planning again (None: not
+    possible for this build)."""
+    data = {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "headers": watch.headers, "argv": argv,
+            "env": extra_env, "needed": sorted(set(needed)), "patch": patch}
     write_atomic(record_path(k), json.dumps(data, separators=(",", ":")).encode())
 
 
-def replay(k: str, log=None) -> int | None:
-    """Run the go command recorded under key `k` if nothing it depends on changed; None when
-    a normal build is needed (no record, or anything differs)."""
-    path = record_path(k)
+def rewrite(k: str, record: dict) -> None:
+    """Store an updated record (patch.py) under key `k`."""
+    write_atomic(record_path(k), json.dumps(record, separators=(",", ":")).encode())
+
+
+def load(k: str) -> dict | None:
+    """The record under key `k`, if there is one of this format."""
     try:
-        with open(path, "rb") as f:
+        with open(record_path(k), "rb") as f:
             data = json.loads(f.read())
     except (OSError, ValueError):
         return None
-    if data.get("format") != FORMAT or not _unchanged(data):
+    return data if data.get("format") == FORMAT else None
+
+
+def changed_files(record: dict) -> list[str] | None:
+    """The watched paths whose stat differs from the record's, in record order; None when
+    anything else differs: a directory listing, or a cache entry the command needs."""
+    if any(listing(p) != names for p, names in record["dirs"].items()):
         return None
-    if log:
-        log(f"nothing changed since the last build: replaying its go command ({len(data['stats']) + len(data['dirs'])} paths checked)")
+    if not all(os.path.exists(p) for p in record["needed"]):
+        return None
+    return [p for p, s in record["stats"].items() if stat_of(p) != s]
+
+
+def run(record: dict) -> int:
+    """Run the recorded go command."""
     try:
-        return subprocess.call(data["argv"], env={**os.environ, **data["env"]})
+        return subprocess.call(record["argv"], env={**os.environ, **record["env"]})
     except KeyboardInterrupt:
         return 130
-
-
-def _unchanged(data: dict) -> bool:
-    if any(stat_of(p) != s for p, s in data["stats"].items()):
-        return False
-    if any(listing(p) != names for p, names in data["dirs"].items()):
-        return False
-    return all(os.path.exists(p) for p in data["needed"])
 
 
 def _self_fingerprint(environ: dict) -> list:

@@ -19,9 +19,20 @@ def run(argv: list[str]) -> int:
     from ..build import replay
 
     key = replay.key(argv, os.getcwd(), dict(os.environ))
-    replayed = replay.replay(key, log)   # nothing changed: no planning, no weaving
-    if replayed is not None:
-        return replayed
+    record = replay.load(key)
+    if record is not None:
+        changed = replay.changed_files(record)
+        if changed == []:                # nothing changed: no planning, no weaving
+            if log:
+                log(f"nothing changed since the last build: replaying its go command "
+                    f"({len(record['stats']) + len(record['dirs'])} paths checked)")
+            return replay.run(record)
+        if changed:                      # only some bodies changed: re-weave just those
+            from ..build import patch
+
+            patched = patch.rebuild(key, record, changed, log)
+            if patched is not None:
+                return patched
     from ..aspect import AspectError
     from ..build.frontend import BuildError, run as frontend
     from ..build.goenv import GoError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...prefilter import has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 from ..scope import declared_by_statement, local_declaration
@@ -53,8 +54,8 @@ class FunctionCall(JoinPoint):
             return None
         return None if self.path in package.imports else False
 
-    def file_may_match(self, data):
-        return self.name.encode() in data
+    def prefilter(self):
+        return has(self.name.encode())
 
 
 @join_point("method-call")
@@ -99,8 +100,8 @@ class MethodCall(JoinPoint):
             type_node = type_node.named_children[-1]
         return type_matches(self.recv, type_node, site.file)
 
-    def file_may_match(self, data):
-        return self.name.encode() in data
+    def prefilter(self):
+        return has(self.name.encode())
 
 
 def declared_type(ident, at):

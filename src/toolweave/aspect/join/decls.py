@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...prefilter import any_of, has
 from ..registry import JoinPoint, expect, join_point
 from ..types import parse_qualified, parse_type_name, type_matches
 
@@ -40,8 +41,8 @@ class DeclarationOf(JoinPoint):
             return None
         return package.import_path == self.path
 
-    def file_may_match(self, data):
-        return self.name.encode() in data
+    def prefilter(self):
+        return has(self.name.encode())
 
 
 @join_point("value-declaration")
@@ -61,5 +62,5 @@ class ValueDeclaration(JoinPoint):
         type_node = site.node.child_by_field_name("type")
         return type_node is None or type_matches(self.type, type_node, site.file)
 
-    def file_may_match(self, data):
-        return b"var" in data or b"const" in data
+    def prefilter(self):
+        return any_of(has(b"var"), has(b"const"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ...prefilter import has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 from ..site import carries_directive
@@ -28,5 +29,5 @@ class Directive(JoinPoint):
     def matches(self, site):
         return carries_directive(site.node, self.name.encode())
 
-    def file_may_match(self, data):
-        return self.needle in data
+    def prefilter(self):
+        return has(self.needle)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...prefilter import all_of, has
 from ..errors import SpecError
 from ..registry import FUNCTION_TYPES, JoinPoint, expect, join_point
 from ..signature import function_name, implements, param_has_type, params
@@ -127,8 +128,8 @@ class Function(JoinPoint):
         node = site.node
         return node.type in FUNCTION_TYPES and all(o.holds(node, site.file) for o in self.options)
 
-    def file_may_match(self, data):
-        return all(o.needle is None or o.needle in data for o in self.options)
+    def prefilter(self):
+        return all_of(*(has(o.needle) for o in self.options if o.needle is not None))
 
 
 @join_point("function-body")
@@ -153,5 +154,5 @@ class FunctionBody(JoinPoint):
     def package_may_match(self, package):
         return self.inner.package_may_match(package)
 
-    def file_may_match(self, data):
-        return self.inner.file_may_match(data)
+    def prefilter(self):
+        return self.inner.prefilter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...prefilter import all_of, any_of
 from ..errors import SpecError
 from ..registry import ANY, JoinPoint, expect, join_point
 
@@ -34,8 +35,8 @@ class AllOf(JoinPoint):
             return False
         return True if all(a is True for a in answers) else None
 
-    def file_may_match(self, data):
-        return all(c.file_may_match(data) for c in self.children)
+    def prefilter(self):
+        return all_of(*(c.prefilter() for c in self.children))
 
 
 @join_point("one-of")
@@ -58,8 +59,8 @@ class OneOf(JoinPoint):
             return True
         return False if all(a is False for a in answers) else None
 
-    def file_may_match(self, data):
-        return any(c.file_may_match(data) for c in self.children)
+    def prefilter(self):
+        return any_of(*(c.prefilter() for c in self.children))
 
 
 @join_point("not")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...prefilter import all_of, has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 from ..types import names_type, parse_qualified
@@ -37,8 +38,8 @@ class StructDefinition(JoinPoint):
             return None
         return package.import_path == self.path
 
-    def file_may_match(self, data):
-        return self.name.encode() in data and b"struct" in data
+    def prefilter(self):
+        return all_of(has(self.name.encode()), has(b"struct"))
 
 
 @join_point("struct-literal")
@@ -98,8 +99,8 @@ class StructLiteral(JoinPoint):
                 return False
         return self._literal_of_type(node, site.file)
 
-    def file_may_match(self, data):
-        return self.name.encode() in data and (self.field is None or self.field.encode() in data)
+    def prefilter(self):
+        return all_of(has(self.name.encode()), has(self.field.encode()) if self.field is not None else True)
 
 
 _ELEMENT_HOLDERS = ("slice_type", "array_type", "implicit_length_array_type")
