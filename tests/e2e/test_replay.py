@@ -150,3 +150,19 @@ def test_a_test_file_edit_under_go_test_plans_again(runner, app):
     _edit(app / "main_test.go", "{}", "{ t.Log(greet()) }")
     again = go_test()
     assert PATCHED not in again.stderr and REPLAYED not in again.stderr
+
+
+def test_an_edit_of_a_file_in_the_users_overlay_plans_again(runner, app):
+    alt = app / "alt"
+    alt.mkdir()
+    (alt / "main.go").write_text((app / "main.go").read_text().replace('"hello"', '"overlaid"'))
+    (app / "overlay.json").write_text('{"Replace": {"main.go": "alt/main.go"}}')
+    def build_overlaid():
+        return runner.toolweave("go", "build", "-overlay", "overlay.json", "-o", "app", ".", cwd=app,
+                                env=VERBOSE).check()
+    build_overlaid()
+    assert output(runner, app) == "overlaid []\n"
+    _edit(alt / "main.go", '"overlaid"', '"replaced"')
+    again = build_overlaid()
+    assert PATCHED not in again.stderr and REPLAYED not in again.stderr
+    assert output(runner, app) == "replaced []\n"

@@ -182,7 +182,8 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
     return {
         "verb": verb,
         "overlay": overlay,
-        "user_overlay": sorted(planned.user_overlay),
+        # the user's overlay, both ways: a replaced source and the file that replaces it
+        "user_overlay": sorted({*planned.user_overlay, *(v for v in planned.user_overlay.values() if v)}),
         "aspect_files": planned.aspect_files,
         "facts": facts,
         "files": {path: index[id(pf)] for path, pf in result.facts.items()},

@@ -8,8 +8,9 @@ language pins. A rebuild patches instead of planning when
 
   - no directory listing changed and every cache entry the command needs is there;
   - every changed path is a Go file the record knows, with the same header (so go list
-    would report the same packages, files and imports), not in the user's own overlay, and
-    not a test file of `go test` (the generated test main reads those);
+    would report the same packages, files and imports), neither replaced by nor replacing
+    a file in the user's own overlay, and not a test file of `go test` (the generated test
+    main reads those);
   - re-weaving each one succeeds, links the same packages as before, and imports nothing
     the build's module set-up lacks.
 

@@ -42,6 +42,7 @@ import (
 	"weak"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -137,13 +138,41 @@ func dispatch(w http.ResponseWriter, r *http.Request) {
 // http.server.request.duration itself once a ServeMux has set the pattern, but leaves the
 // span attribute out: the route is unknown when it builds the span's attributes.
 func annotateRoute(r *http.Request) {
-	route := routeOf(r.Pattern)
-	if route == "" {
-		return
+	setRoute(trace.SpanFromContext(r.Context()), r.Pattern)
+}
+
+// setRoute sets http.route on span from a ServeMux pattern.
+func setRoute(span trace.Span, pattern string) {
+	if route := routeOf(pattern); route != "" && span.IsRecording() {
+		span.SetAttributes(routeAttributes(route)...)
 	}
-	if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
-		span.SetAttributes(semconv.HTTPRoute(route))
+}
+
+// routes holds, per route, the one-attribute list annotateRoute hands to the span. Spans
+// copy what they are given, so one shared list per route spares the allocation a fresh
+// variadic list costs on every request. Routes are ServeMux patterns, a fixed set; past
+// maxRoutes (a router that puts request data in its patterns) new ones are not kept.
+var routes = struct {
+	sync.RWMutex
+	attrs map[string][]attribute.KeyValue
+}{attrs: map[string][]attribute.KeyValue{}}
+
+const maxRoutes = 1024
+
+func routeAttributes(route string) []attribute.KeyValue {
+	routes.RLock()
+	attrs, ok := routes.attrs[route]
+	routes.RUnlock()
+	if ok {
+		return attrs
 	}
+	attrs = []attribute.KeyValue{semconv.HTTPRoute(route)}
+	routes.Lock()
+	if len(routes.attrs) < maxRoutes {
+		routes.attrs[route] = attrs
+	}
+	routes.Unlock()
+	return attrs
 }
 
 // routeOf is http.route for a ServeMux pattern "[METHOD ][HOST]/PATH": the path part.
