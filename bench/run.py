@@ -47,10 +47,10 @@ MULTI = os.path.join(BENCH, "apps", "multi")
 
 # Per mode: runs per build scenario and app, runtime and allocation settings.
 MODES = {
-    # multi's cold builds: 3 runs, not 5: each round compiles SQLite (modernc) and, twice, the
-    # OpenTelemetry SDK from scratch (~3.3 min on 2 cores); 5 would take the run past 20
-    # minutes. `--cold-runs 5` gives 5.
-    "full": {"runs": {"multi": {"cold": 3, "noop": 5, "incremental": 5},
+    # multi's cold rounds are the bulk of a full run: each compiles SQLite (modernc) and, twice,
+    # the OpenTelemetry SDK from scratch (~2.5 min on 2 cores); 5 of them keep the run near
+    # 16 minutes. `--cold-runs N` changes every cold scenario.
+    "full": {"runs": {"multi": {"cold": 5, "noop": 5, "incremental": 5},
                       "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
              "load": {"rounds": 3, "duration": 10, "warmup": 3, "concurrency": 8},
