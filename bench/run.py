@@ -53,7 +53,7 @@ MODES = {
     "full": {"runs": {"multi": {"cold": 5, "noop": 5, "incremental": 5},
                       "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
-             "load": {"rounds": 3, "duration": 10, "warmup": 3, "concurrency": 8},
+             "load": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8},
              "allocs": {"count": 6, "benchtime": "2s"}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
@@ -179,7 +179,10 @@ def _fingerprint() -> str:
 
     import toolweave
     h = hashlib.sha256()
-    for base, dirs, files in sorted(os.walk(os.path.dirname(toolweave.__file__))):
+    # Not sorted(os.walk(…)): that would run the whole walk before `dirs` is pruned, and
+    # the .pyc files a run writes (PYTHONDONTWRITEBYTECODE is unset for toolweave's runs)
+    # would count as a change of source.
+    for base, dirs, files in os.walk(os.path.dirname(toolweave.__file__)):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             with open(os.path.join(base, name), "rb") as f:
