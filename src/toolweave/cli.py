@@ -5,23 +5,25 @@ Exit codes: 0 success, 2 a bad aspect file, 1 any other error.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 EXIT_OK, EXIT_ERROR, EXIT_ASPECT = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        print(f"toolweave: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_ERROR)
+def _parser():
+    """The parser of every command but `go`, `diff` and `list` (argparse is imported only
+    here: `toolweave go` is on every build's path and must start fast)."""
+    import argparse
 
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            self.print_usage(sys.stderr)
+            print(f"toolweave: {message}", file=sys.stderr)
+            raise SystemExit(EXIT_ERROR)
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="toolweave", description="Compile-time OpenTelemetry instrumentation for Go.")
+    parser = Parser(prog="toolweave", description="Compile-time OpenTelemetry instrumentation for Go.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
     weave = sub.add_parser("weave", help="weave single Go files with aspect files (for aspect authors and tests)")
     weave.add_argument("--aspects", action="append", required=True, metavar="FILE.yml", help="an aspect file (repeatable)")
     weave.add_argument("--package-path", default="", metavar="IMPORT/PATH", help="import path of the files' package")

@@ -170,9 +170,11 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
     """What patch.py needs to re-weave edited files against this plan: the overlay, the
     package facts of every file that weaving looked at, what each woven file imports and
     links, and the pins."""
-    result = planned.result
+    result, watched = planned.result, planned.watch.stats
+    # Only watched files can be patched: GOROOT's and the module cache's never change.
+    files = {path: pf for path, pf in result.facts.items() if path in watched}
     facts, index = [], {}
-    for path, pf in result.facts.items():
+    for path, pf in files.items():
         if id(pf) not in index:
             index[id(pf)] = len(facts)
             candidates = package_candidates(planned.aspects.aspects, pf)
@@ -186,8 +188,9 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
         "user_overlay": sorted({*planned.user_overlay, *(v for v in planned.user_overlay.values() if v)}),
         "aspect_files": planned.aspect_files,
         "facts": facts,
-        "files": {path: index[id(pf)] for path, pf in result.facts.items()},
-        "woven": {wf.path: {"imports": sorted(wf.imports), "links": sorted(wf.links)} for wf in result.woven},
+        "files": {path: index[id(pf)] for path, pf in files.items()},
+        "woven": {wf.path: {"imports": sorted(wf.imports), "links": sorted(wf.links)} for wf in result.woven
+                  if wf.path in watched},
         "imports": sorted(result.imports),
         "pin": {"version": pinned.version, "paths": list(pinned.paths)} if pinned else None,
     }

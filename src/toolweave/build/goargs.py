@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-VERBS = ("build", "install", "run", "test", "vet")
-
 #: Build flags that take a value (go help build), which `go list` must see too.
 VALUE_FLAGS = frozenset({
     "-asmflags", "-buildmode", "-buildvcs", "-compiler", "-gccgoflags", "-gcflags", "-installsuffix",

@@ -22,8 +22,9 @@ _WORD = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 
 
 def header_digest(data: bytes) -> str:
-    """A digest of the header of the Go source `data`."""
-    return hashlib.sha256(data[:header_end(data)]).hexdigest()
+    """A digest of the header of the Go source `data` (128 bits: compared, never trusted
+    against an adversary)."""
+    return hashlib.sha256(data[:header_end(data)]).hexdigest()[:32]
 
 
 def header_end(data: bytes) -> int:

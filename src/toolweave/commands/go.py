@@ -6,8 +6,9 @@ import os
 import sys
 
 from .. import env
-from ..build.goargs import VERBS
 
+# The go verbs toolweave wraps (not from build.goargs: a replay must not import it).
+VERBS = ("build", "install", "run", "test", "vet")
 USAGE = "usage: toolweave go build|install|run|test|vet [go flags] [packages]"
 
 
