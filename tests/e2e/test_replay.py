@@ -6,6 +6,9 @@ other change to an input of the plan builds normally, and the binary shows it.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from e2e_support import write_module
@@ -166,3 +169,15 @@ def test_an_edit_of_a_file_in_the_users_overlay_plans_again(runner, app):
     again = build_overlaid()
     assert PATCHED not in again.stderr and REPLAYED not in again.stderr
     assert output(runner, app) == "replaced []\n"
+
+
+def test_a_patch_that_breaks_falls_back_to_a_full_build(runner, app):
+    records = Path(runner.env["TOOLWEAVE_CACHE_DIR"]) / "replay"
+    newest = max(records.rglob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    record = json.loads(newest.read_text())
+    record["patch"]["facts"] = []            # an index that no longer resolves
+    newest.write_text(json.dumps(record))
+    _edit(app / "main.go", '"hello"', '"hi"')
+    rebuilt = build(runner, app)
+    assert "re-weaving the edited files failed" in rebuilt.stderr and "woven 1 files" in rebuilt.stderr
+    assert output(runner, app) == "hi []\n"

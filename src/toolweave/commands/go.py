@@ -31,7 +31,12 @@ def run(argv: list[str]) -> int:
         if changed:                      # only some bodies changed: re-weave just those
             from ..build import patch
 
-            patched = patch.rebuild(key, record, changed, log)
+            try:
+                patched = patch.rebuild(key, record, changed, log)
+            except Exception as err:     # an optimisation only: the full build decides
+                patched = None
+                if log:
+                    log(f"re-weaving the edited files failed ({type(err).__name__}: {err}); planning the build")
             if patched is not None:
                 return patched
     from ..aspect import AspectError
