@@ -48,8 +48,8 @@ MULTI = os.path.join(BENCH, "apps", "multi")
 # Per mode: runs per build scenario and app, runtime and allocation settings.
 MODES = {
     # multi's cold rounds are the bulk of a full run: each compiles SQLite (modernc) and, twice,
-    # the OpenTelemetry SDK from scratch (~2.5 min on 2 cores); 5 of them keep the run near
-    # 16 minutes. `--cold-runs N` changes every cold scenario.
+    # the OpenTelemetry SDK from scratch (~2.5 min on 2 cores); with 5 of them a full run takes
+    # 17-19 minutes. `--cold-runs N` changes every cold scenario.
     "full": {"runs": {"multi": {"cold": 5, "noop": 5, "incremental": 5},
                       "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
