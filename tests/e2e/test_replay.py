@@ -181,3 +181,40 @@ def test_a_patch_that_breaks_falls_back_to_a_full_build(runner, app):
     rebuilt = build(runner, app)
     assert "re-weaving the edited files failed" in rebuilt.stderr and "woven 1 files" in rebuilt.stderr
     assert output(runner, app) == "hi []\n"
+
+
+def test_a_body_edit_in_another_workspace_module_is_rewoven(runner, tmp_path):
+    root = write_module(tmp_path / "work", {
+        "go.work": "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
+        "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
+        "lib/lib.go": """
+            package lib
+
+            import "context"
+
+            //weave:span
+            func Greet(ctx context.Context, name string) string { return "hello " + name }
+        """,
+        "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n",
+        "app/main.go": """
+            package main
+
+            import (
+            	"context"
+            	"fmt"
+
+            	"example.com/lib"
+            )
+
+            func main() { fmt.Println(lib.Greet(context.Background(), "gopher")) }
+        """,
+    })
+    app = root / "app"
+    build(runner, app)
+    _edit(root / "lib" / "lib.go", '"hello "', '"hi "')
+    assert PATCHED in build(runner, app).stderr
+    assert output(runner, app) == "hi gopher\n"
+    binary = (app / "app").read_bytes()
+    runner.toolweave("cache", "clean", cwd=app).check()
+    assert PATCHED not in build(runner, app).stderr
+    assert (app / "app").read_bytes() == binary
