@@ -35,3 +35,13 @@ class PackageFacts:
 
     def config(self) -> dict:
         return dict(self.configuration)
+
+    def to_record(self) -> dict:
+        """A JSON-ready form, for the build record (build/patch.py); from_record inverts it."""
+        return {**self.__dict__, "imports": None if self.imports is None else sorted(self.imports),
+                "configuration": [list(kv) for kv in self.configuration]}
+
+    @classmethod
+    def from_record(cls, data: dict) -> "PackageFacts":
+        return cls(**{**data, "imports": None if data["imports"] is None else frozenset(data["imports"]),
+                      "configuration": tuple(tuple(kv) for kv in data["configuration"])})

@@ -174,12 +174,11 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
     # Only watched files can be patched: GOROOT's and the module cache's never change.
     files = {path: pf for path, pf in result.facts.items() if path in watched}
     facts, index = [], {}
-    for path, pf in files.items():
-        if id(pf) not in index:
-            index[id(pf)] = len(facts)
+    for pf in files.values():
+        if pf not in index:
+            index[pf] = len(facts)
             candidates = package_candidates(planned.aspects.aspects, pf)
-            facts.append({"facts": {**pf.__dict__, "imports": None if pf.imports is None else sorted(pf.imports),
-                                    "configuration": [list(kv) for kv in pf.configuration]},
+            facts.append({"facts": pf.to_record(),
                           "prefilter": any_of(*(a.join_point.prefilter() for a in candidates))})
     return {
         "verb": verb,
@@ -188,7 +187,7 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
         "user_overlay": sorted({*planned.user_overlay, *(v for v in planned.user_overlay.values() if v)}),
         "aspect_files": planned.aspect_files,
         "facts": facts,
-        "files": {path: index[id(pf)] for path, pf in files.items()},
+        "files": {path: index[pf] for path, pf in files.items()},
         "woven": {wf.path: {"imports": sorted(wf.imports), "links": sorted(wf.links)} for wf in result.woven
                   if wf.path in watched},
         "imports": sorted(result.imports),
@@ -227,7 +226,7 @@ def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bo
 
 def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> list[str]:
     """Pin every Go file of the main module's packages in `overlay`; returns their paths."""
-    paths = []
+    paths: dict[str, None] = {}       # in order, once each (package variants share files)
     for pkg in packages:
         if not (pkg.module and pkg.module.main and main_module and pkg.module.path == main_module.path):
             continue
@@ -237,8 +236,8 @@ def _pin_main_module(packages, main_module, version, overlay, cache, user_overla
             current = overlay.get(path)
             data = _read_file(current) if current else _read_source(path, user_overlay)
             overlay[path] = pinned_entry(cache, path, data, version)
-            paths.append(path)
-    return paths
+            paths[path] = None
+    return list(paths)
 
 
 def _read_overlay(flag: str | None, cwd: str) -> dict:

@@ -22,6 +22,8 @@ normal build.
 
 from __future__ import annotations
 
+import os
+
 from ..prefilter import may_match
 from .cache import Cache
 from .goheader import header_digest
@@ -100,8 +102,6 @@ def _patched(plan: dict, edits, cache: Cache) -> tuple[dict | None, dict]:
 
 
 def _aspects(plan: dict, cache: Cache):
-    import os
-
     from ..aspect import load_aspects
 
     return load_aspects(plan["aspect_files"], valid_marks=os.path.join(cache.root, "schema-valid"))
@@ -112,9 +112,7 @@ def _reweave(path: str, data: bytes, aspects, facts: dict, cache: Cache):
     from ..aspect.facts import PackageFacts
     from .plan import weave_one
 
-    pf = PackageFacts(**{**facts, "imports": None if facts["imports"] is None else frozenset(facts["imports"]),
-                         "configuration": tuple(tuple(kv) for kv in facts["configuration"])})
-    result = weave_one(path, data, aspects, pf, cache)
+    result = weave_one(path, data, aspects, PackageFacts.from_record(facts), cache)
     if result.failures:
         return None, None, False
     if not result.woven:
@@ -152,4 +150,4 @@ def _update(key: str, record: dict, plan: dict, stats: dict, overlay: dict, wove
     record["stats"].update(stats)
     record.update(argv=argv, needed=sorted(needed))
     plan.update(overlay=overlay, woven=woven)
-    replay.rewrite(key, record)
+    replay.store(key, record)

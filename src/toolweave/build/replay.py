@@ -125,13 +125,12 @@ def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[s
     environment it adds, the cache entries (`needed`) the command refers to, and what
     patch.py needs to re-weave a few edited files without planning again (None: not
     possible for this build)."""
-    data = {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "headers": watch.headers, "argv": argv,
-            "env": extra_env, "needed": sorted(set(needed)), "patch": patch}
-    write_atomic(record_path(k), json.dumps(data, separators=(",", ":")).encode())
+    store(k, {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "headers": watch.headers, "argv": argv,
+              "env": extra_env, "needed": sorted(set(needed)), "patch": patch})
 
 
-def rewrite(k: str, record: dict) -> None:
-    """Store an updated record (patch.py) under key `k`."""
+def store(k: str, record: dict) -> None:
+    """Store a record (a new one, or one patch.py updated) under key `k`."""
     write_atomic(record_path(k), json.dumps(record, separators=(",", ":")).encode())
 
 
