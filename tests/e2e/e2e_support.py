@@ -53,6 +53,28 @@ def write_module(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+# A go.work workspace: module example.com/app (its main.go is the caller's) uses
+# example.com/lib, whose Greet carries //weave:span.
+WORKSPACE = {
+    "go.work": "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
+    "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
+    "lib/lib.go": """
+        package lib
+
+        import "context"
+
+        //weave:span
+        func Greet(ctx context.Context, name string) string { return "hello " + name }
+    """,
+    "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n",
+}
+
+
+def write_workspace(root: Path, main_go: str) -> Path:
+    """Write WORKSPACE with app/main.go = main_go (dedented); returns the workspace root."""
+    return write_module(root, {**WORKSPACE, "app/main.go": main_go})
+
+
 def tree_hashes(root: Path) -> dict[str, str]:
     """sha256 of every file under root (the pristine-tree check)."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()

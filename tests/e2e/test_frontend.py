@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from e2e_support import otel_env, tree_hashes, write_module
+from e2e_support import otel_env, tree_hashes, write_module, write_workspace
 from toolweave.otlp.spantree import find, parent
 
 SPANS = {
@@ -365,34 +365,21 @@ def test_cgo_files_are_woven(runner, tmp_path, receiver):
 
 
 def test_go_workspace(runner, tmp_path, receiver):
-    root = write_module(tmp_path / "work", {
-        "go.work": "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
-        "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
-        "lib/lib.go": """
-            package lib
+    root = write_workspace(tmp_path / "work", """
+        package main
 
-            import "context"
+        import (
+        	"context"
+        	"fmt"
 
-            //weave:span
-            func Greet(ctx context.Context, name string) string { return "hello " + name }
-        """,
-        "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n",
-        "app/main.go": """
-            package main
+        	"example.com/lib"
+        )
 
-            import (
-            	"context"
-            	"fmt"
+        //weave:span
+        func run(ctx context.Context) { fmt.Println(lib.Greet(ctx, "gopher")) }
 
-            	"example.com/lib"
-            )
-
-            //weave:span
-            func run(ctx context.Context) { fmt.Println(lib.Greet(ctx, "gopher")) }
-
-            func main() { run(context.Background()) }
-        """,
-    })
+        func main() { run(context.Background()) }
+    """)
     before = tree_hashes(root)
     binary = build(runner, root / "app")
     assert runner.run([str(binary)], cwd=root, env=otel_env(receiver)).check().stdout == "hello gopher\n"

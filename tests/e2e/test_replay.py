@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import write_module
+from e2e_support import write_module, write_workspace
 
 APP = {
     "go.mod": """
@@ -184,31 +184,18 @@ def test_a_patch_that_breaks_falls_back_to_a_full_build(runner, app):
 
 
 def test_a_body_edit_in_another_workspace_module_is_rewoven(runner, tmp_path):
-    root = write_module(tmp_path / "work", {
-        "go.work": "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
-        "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
-        "lib/lib.go": """
-            package lib
+    root = write_workspace(tmp_path / "work", """
+        package main
 
-            import "context"
+        import (
+        	"context"
+        	"fmt"
 
-            //weave:span
-            func Greet(ctx context.Context, name string) string { return "hello " + name }
-        """,
-        "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n",
-        "app/main.go": """
-            package main
+        	"example.com/lib"
+        )
 
-            import (
-            	"context"
-            	"fmt"
-
-            	"example.com/lib"
-            )
-
-            func main() { fmt.Println(lib.Greet(context.Background(), "gopher")) }
-        """,
-    })
+        func main() { fmt.Println(lib.Greet(context.Background(), "gopher")) }
+    """)
     app = root / "app"
     build(runner, app)
     _edit(root / "lib" / "lib.go", '"hello "', '"hi "')
