@@ -81,12 +81,12 @@ def plan(verb: str, args: list[str]) -> Planned:
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env))
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
-        result.woven.append(WovenFile(path, data, links, ("links",)))
+        result.woven.append(WovenFile(path, data, links, ("links",), generated=True))
         result.imports.update(links)
     if verb == "test" and config.test_bootstrap:
         linked = linked_by_package(packages, result.woven)
         for path, (data, links) in generated_testmains(packages, main_module, read, linked).items():
-            result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",)))
+            result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",), generated=True))
             result.imports.update((BOOTSTRAP, *links))
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
                    watch, list(aspect_files))

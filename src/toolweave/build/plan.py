@@ -28,6 +28,7 @@ class WovenFile:
     imports: tuple[str, ...]
     applied: tuple[str, ...]
     links: tuple[str, ...] = ()      # packages the woven code reaches without importing them
+    generated: bool = False          # a file the build adds (overlay only, no original on disk)
 
 
 @dataclass
