@@ -1,8 +1,10 @@
 // Package wlog holds the helpers that `//weave:log` weaves into functions: one slog record
 // when the function is entered (its name and the arguments the directive lists) and one
-// when it returns (the duration, and the error if it returns a non-nil one). Records go to
-// slog.Default(), with the function's context when it has one, so a handler bridged to
-// OpenTelemetry correlates them with the current span.
+// when it returns (the duration, and the error if it returns a non-nil one). Records take
+// the path of toolweave's slog integration (toolweave.dev/runtime/slog): the program's
+// default handler, with trace_id and span_id when the function's context carries a span,
+// and an OpenTelemetry log record each through the otelslog bridge, correlated with that
+// span. Functions without a context log with context.Background(): no correlation.
 package wlog
 
 import (
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"toolweave.dev/runtime/internal/funcname"
+	twslog "toolweave.dev/runtime/slog"
 )
 
 // Attribute keys, from the OpenTelemetry semantic conventions where one exists.
@@ -25,14 +28,15 @@ const (
 // Enter logs "enter" with the function's name and args (slog key, value pairs or
 // slog.Attrs) and returns the function that logs "exit" with the duration and err (only
 // if non-nil). A nil ctx means context.Background(). The default logger is read at each
-// call, so a logger the program installs after start-up is the one used. Both records
+// call, so a logger the program installs after start-up is the one used; it goes through
+// twslog.Default, so the records reach the program's output and OTLP alike. Both records
 // carry the program counter of Enter's caller, so a handler with AddSource names the
 // woven function, not this package.
 func Enter(ctx context.Context, function string, args ...any) (exit func(err error)) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	handler := slog.Default().Handler()
+	handler := twslog.Default().Handler()
 	var pcs [1]uintptr
 	runtime.Callers(2, pcs[:]) // skip runtime.Callers and Enter
 	emit(ctx, handler, pcs[0], "enter", func(r *slog.Record) {

@@ -10,9 +10,37 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
+
+// exported is an sdklog.Processor that keeps every record the bridge emits.
+type exported struct {
+	mu      sync.Mutex
+	records []sdklog.Record
+}
+
+func (e *exported) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+func (e *exported) Shutdown(context.Context) error                         { return nil }
+func (e *exported) ForceFlush(context.Context) error                       { return nil }
+func (e *exported) OnEmit(_ context.Context, rec *sdklog.Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.records = append(e.records, rec.Clone())
+	return nil
+}
+
+func (e *exported) take() []sdklog.Record {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.records
+	e.records = nil
+	return out
+}
+
+var otlpLogs = &exported{}
 
 // capture is a slog.Handler that keeps every record with the context it came with.
 type capture struct {
@@ -41,7 +69,10 @@ func (c *capture) take() ([]slog.Record, []context.Context) {
 
 var sink = &capture{}
 
+// TestMain installs the global LoggerProvider before the bridge is first built, as
+// bootstrap does before main runs.
 func TestMain(m *testing.M) {
+	otel.SetLoggerProvider(sdklog.NewLoggerProvider(sdklog.WithProcessor(otlpLogs)))
 	slog.SetDefault(slog.New(sink))
 	os.Exit(m.Run())
 }
@@ -93,6 +124,36 @@ func TestEnterAndExitRecords(t *testing.T) {
 	frame, _ := runtime.CallersFrames([]uintptr{records[0].PC}).Next()
 	if frame.Function != "toolweave.dev/runtime/wlog.get" {
 		t.Errorf("record PC is in %q, want the calling function", frame.Function)
+	}
+}
+
+// The records take the slog integration's path: the program's handler gets trace_id and
+// span_id, and each is also an OpenTelemetry log record of the same span.
+func TestRecordsAreBridgedAndCorrelated(t *testing.T) {
+	sink.take()
+	otlpLogs.take()
+	tp := sdktrace.NewTracerProvider()
+	ctx, s := tp.Tracer("test").Start(context.Background(), "parent")
+	defer s.End()
+
+	_ = get(ctx, 1, false)
+	records, _ := sink.take()
+	sc := s.SpanContext()
+	for _, r := range records {
+		attrs := attrMap(r)
+		if attrs["trace_id"].String() != sc.TraceID().String() || attrs["span_id"].String() != sc.SpanID().String() {
+			t.Errorf("%s record in the program's output lacks the span's ids: %v", r.Message, attrs)
+		}
+	}
+	bridged := otlpLogs.take()
+	if len(bridged) != 2 {
+		t.Fatalf("want 2 OpenTelemetry log records, got %d", len(bridged))
+	}
+	for _, r := range bridged {
+		if r.TraceID() != sc.TraceID() || r.SpanID() != sc.SpanID() {
+			t.Errorf("log record %q has trace %s span %s, want %s %s", r.Body().AsString(),
+				r.TraceID(), r.SpanID(), sc.TraceID(), sc.SpanID())
+		}
 	}
 }
 
