@@ -34,6 +34,9 @@ def _parser():
     sub.add_parser("go", help="go build|install|run|test|vet … with weaving (all go flags pass through)")
     sub.add_parser("diff", help="print every change a build would weave, as unified diffs")
     sub.add_parser("list", help="print the active aspects and the packages and files they touch")
+    from .otlp.live import DESCRIPTION, add_arguments
+    add_arguments(sub.add_parser("receive", help="see your telemetry: receive OTLP on 127.0.0.1:4318 and print it",
+                                 description=DESCRIPTION))
     cache = sub.add_parser("cache", help="manage toolweave's cache")
     cache.add_argument("action", choices=["clean", "dir"])
     return parser
@@ -55,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "weave":
         from .commands.weave import run
+        return run(args)
+    if args.command == "receive":
+        from .otlp.live import run
         return run(args)
     if args.command == "cache":
         from .commands.cache import run

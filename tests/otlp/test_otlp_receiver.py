@@ -344,11 +344,13 @@ def test_cli_prints_tree_on_sigterm():
             proc.wait()
     assert proc.returncode == 0, err
     assert "Warning" not in err
-    assert out.splitlines() == [
+    # The command is now `toolweave receive`'s: a legend first, what is pending at exit, totals.
+    assert _after_legend(out) == [
         "trace 4bf92f35…  service.name=handmade  2 spans",
         "└─ root  [CLIENT] 2.5 ms  ERROR: nope  s=x i=-7 d=1.5 +3",
         "   └─ child  [CLIENT] 2.5 ms  ERROR: nope  s=x i=-7 d=1.5 +3",
-        "2 span(s), 0 metric(s), 0 log record(s)",
+        "",
+        "received 2 spans, 0 metric points, 0 log records",
     ]
 
 
@@ -358,4 +360,10 @@ def test_cli_duration():
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert time.monotonic() - t0 < 8
-    assert out.splitlines() == ["(no spans)", "0 span(s), 0 metric(s), 0 log record(s)"]
+    assert _after_legend(out) == ["received 0 spans, 0 metric points, 0 log records"]
+
+
+def _after_legend(out: str) -> list[str]:
+    """The lines after the legend block (which starts with "legend:" and ends with a blank line)."""
+    assert out.startswith("legend: "), out
+    return out.split("\n\n", 1)[1].splitlines()

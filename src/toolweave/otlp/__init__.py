@@ -8,8 +8,9 @@
         spantree.assert_parent(r.spans(), "fetchItems", "GET /items")
         print(spantree.render(r.spans()))
 
-Command line (for the demo): ``python -m toolweave.otlp.receiver --port 4318
---print-tree-on-exit``.
+Command line: ``toolweave receive`` or ``python -m toolweave.otlp`` (toolweave.otlp.live):
+listen on 127.0.0.1:4318 and print span trees, log records and metric summaries as they
+arrive.
 
 Names are imported lazily so that ``python -m toolweave.otlp.receiver`` does not
 import the module twice.

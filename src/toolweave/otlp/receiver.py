@@ -13,16 +13,15 @@ the receiver stays up. ``GET /`` answers 200 ``ok`` (a readiness probe).
         subprocess.run([app], env=env, check=True)
         r.wait_for(lambda r: len(r.spans()) >= 3)
 
-Command line: ``python -m toolweave.otlp.receiver --port 4318 --print-tree-on-exit``.
+Command line: ``toolweave receive`` (also ``python -m toolweave.otlp`` and, as before,
+``python -m toolweave.otlp.receiver``): see toolweave.otlp.live.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import gzip
 import json
-import signal
 import socket
 import sys
 import threading
@@ -384,6 +383,17 @@ class Receiver:
         with self._lock:
             return list(self._errors)
 
+    def drain(self) -> tuple[list[Span], list[Metric], list[LogRecord]]:
+        """Take the spans, metrics and log records stored so far, leaving none behind (for a
+        consumer that must not hold everything forever); request counts and errors stay."""
+        with self._lock:
+            # Copied and emptied in place: _store holds on to these very lists.
+            out = (list(self._spans), list(self._metrics), list(self._logs))
+            self._spans.clear()
+            self._metrics.clear()
+            self._logs.clear()
+        return out
+
     def clear(self) -> None:
         with self._lock:
             self._spans.clear()
@@ -485,69 +495,14 @@ def _short(text: str, n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from toolweave.otlp import spantree
+    """The first command line of the receiver: now ``toolweave receive`` (toolweave.otlp.live),
+    which prints what arrives as it arrives and what is pending at exit. The old
+    ``--print-tree-on-exit`` is accepted and changes nothing."""
+    from toolweave.otlp.live import main as live_main
 
-    ap = argparse.ArgumentParser(
-        prog="python -m toolweave.otlp.receiver",
-        description="Receive OTLP/HTTP (protobuf or JSON) on loopback and show what arrived.",
-    )
-    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    ap.add_argument("--port", type=int, default=4318, help="port (default 4318; 0 = any free port)")
-    ap.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
-    ap.add_argument(
-        "--print-tree-on-exit",
-        action="store_true",
-        help="on exit print the span tree(s) and a count of metrics and logs",
-    )
-    ap.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    ap.add_argument("-v", "--verbose", action="store_true", help="log each export to stderr")
-    args = ap.parse_args(argv)
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-
-    receiver = Receiver(args.host, args.port)
-    if args.verbose:
-        receiver.on_export(
-            lambda path, n: print(f"otlp: {path}: {n} item(s)", file=sys.stderr, flush=True)
-        )
-    try:
-        receiver.start()
-    except OSError as e:
-        print(f"otlp receiver: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
-        return 1
-    print(f"otlp receiver listening on {receiver.endpoint}", file=sys.stderr, flush=True)
-    started = time.monotonic()
-    try:
-        while not stop.is_set():
-            remaining = None
-            if args.duration is not None:
-                remaining = args.duration - (time.monotonic() - started)
-                if remaining <= 0:
-                    break
-            stop.wait(0.2 if remaining is None else min(0.2, remaining))
-    finally:
-        receiver.stop()
-    if args.print_tree_on_exit:
-        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-        spans, metrics, logs = receiver.spans(), receiver.metrics(), receiver.logs()
-        if spans:
-            print(spantree.render(spans, color=color))
-        else:
-            print("(no spans)")
-        names = ", ".join(sorted({m.name for m in metrics}))
-        print(
-            f"{len(spans)} span(s), {len(metrics)} metric(s)"
-            + (f" ({names})" if names else "")
-            + f", {len(logs)} log record(s)"
-        )
-        sys.stdout.flush()
-    return 0
+    argv = sys.argv[1:] if argv is None else argv
+    return live_main([a for a in argv if a != "--print-tree-on-exit"],
+                     prog="python -m toolweave.otlp.receiver")
 
 
 if __name__ == "__main__":

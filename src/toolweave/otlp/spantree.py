@@ -1,6 +1,8 @@
 """Span trees: build them, print them, assert on them.
 
-    print(render(r.spans()))
+    print(render(r.spans(), legend=True))
+    legend: trace 4bf92f35… = the trace id's first 8 hex digits; 3 spans = spans received in it
+    …
     trace 4bf92f35…  service.name=api  3 spans
     └─ GET /items  [SERVER] 12.3 ms  http.route=/items
        ├─ fetchItems  [INTERNAL] 3.1 ms  ERROR: boom
@@ -8,7 +10,9 @@
 
     assert_parent(spans, "fetchItems", "GET /items")
 
-A span whose parent did not arrive is shown as a root, marked ``(orphan)``.
+Every number the tree shows carries a unit or is explained by :func:`legend` (``+2`` after
+the attributes: two more attributes not shown). A span whose parent did not arrive is shown
+as a root, marked ``(orphan)``.
 Siblings and traces are ordered by start time. Works on any objects with the
 attributes of :class:`toolweave.otlp.model.Span`.
 """
@@ -22,13 +26,17 @@ from toolweave.otlp.model import Span
 
 __all__ = [
     "Node",
+    "Style",
     "assert_parent",
     "by_trace",
     "children",
     "find",
     "find_all",
     "forest",
+    "format_attributes",
     "format_duration",
+    "format_value",
+    "legend",
     "parent",
     "render",
     "roots",
@@ -203,7 +211,8 @@ def format_duration(ns: int) -> str:
     return f"{ns / 1e9:.2f} s"
 
 
-def _fmt_value(v: Any, width: int = 40) -> str:
+def format_value(v: Any, width: int = 40) -> str:
+    """An attribute value on one line, at most ``width`` characters (``…`` when cut)."""
     if isinstance(v, str):
         text = v if v and not any(c.isspace() for c in v) else repr(v)
     elif isinstance(v, bool):
@@ -211,24 +220,28 @@ def _fmt_value(v: Any, width: int = 40) -> str:
     elif isinstance(v, float):
         text = f"{v:g}"
     elif isinstance(v, list):
-        text = "[" + ",".join(_fmt_value(x, width) for x in v) + "]"
+        text = "[" + ",".join(format_value(x, width) for x in v) + "]"
     else:
         text = repr(v)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _attrs(attributes: Mapping[str, Any], limit: int) -> str:
+def format_attributes(attributes: Mapping[str, Any], limit: int) -> str:
+    """``k=v`` for the first ``limit`` attributes (well-known HTTP/RPC/DB keys first), then
+    ``+N`` when N more are not shown."""
     if limit <= 0 or not attributes:
         return ""
     keys = [k for k in _PREFERRED if k in attributes]
     keys += [k for k in attributes if k not in keys]
-    shown = [f"{k}={_fmt_value(attributes[k])}" for k in keys[:limit]]
+    shown = [f"{k}={format_value(attributes[k])}" for k in keys[:limit]]
     if len(keys) > limit:
         shown.append(f"+{len(keys) - limit}")
     return " ".join(shown)
 
 
-class _Style:
+class Style:
+    """ANSI styles, or plain text when ``color`` is false."""
+
     def __init__(self, color: bool):
         self.color = color
 
@@ -247,11 +260,14 @@ class _Style:
     def green(self, t: str) -> str:
         return self._wrap("32", t)
 
+    def yellow(self, t: str) -> str:
+        return self._wrap("33", t)
+
     def cyan(self, t: str) -> str:
         return self._wrap("36", t)
 
 
-def _line(node: Node, st: _Style, max_attrs: int) -> str:
+def _line(node: Node, st: Style, max_attrs: int) -> str:
     s = node.span
     parts = [
         st.bold(s.name or "<unnamed>"),
@@ -261,12 +277,30 @@ def _line(node: Node, st: _Style, max_attrs: int) -> str:
         parts.append(st.red("ERROR" + (f": {s.status_message}" if s.status_message else "")))
     elif s.status_code == "OK":
         parts.append(st.green("OK"))
-    attrs = _attrs(s.attributes, max_attrs)
+    attrs = format_attributes(s.attributes, max_attrs)
     if attrs:
         parts.append(st.dim(attrs))
     if node.orphan:
         parts.append(st.dim(f"(orphan: parent {s.parent_span_id[:8]}… not received)"))
     return "  ".join(parts)
+
+
+def legend(*, max_attrs: int = 3, color: bool = False, full_ids: bool = False) -> str:
+    """What every number and mark of :func:`render`'s output means, as lines that start with
+    ``legend:`` (then indented); for printing once above the trees."""
+    tid = "4bf92f3577b34da6a3ce929d0e0e4736 = the trace id" if full_ids else (
+        "4bf92f35… = the trace id's first 8 hex digits")
+    lines = [
+        f"trace {tid}; 3 spans = spans received in that trace",
+        "├─ name  [KIND] 12.3 ms = span name, kind and duration; OK / ERROR: … = the span's status",
+        f"k=v = the span's attributes (the first {max_attrs}); +2 = 2 more attributes not shown",
+        "(orphan: …) = the span's parent was not received",
+    ]
+    text = "legend: " + "\n        ".join(lines)
+    return Style(color).dim(text)
+
+
+_legend = legend  # render's parameter of the same name hides the function
 
 
 def render(
@@ -275,10 +309,12 @@ def render(
     max_attrs: int = 3,
     color: bool = False,
     full_ids: bool = False,
+    legend: bool = False,
 ) -> str:
-    """An indented tree per trace (traces by start time, blank line between)."""
-    st = _Style(color)
-    blocks = []
+    """An indented tree per trace (traces by start time, blank line between); with
+    ``legend=True`` preceded by :func:`legend` and a blank line."""
+    st = Style(color)
+    blocks = [_legend(max_attrs=max_attrs, color=color, full_ids=full_ids)] if legend else []
     for trace_id, tops in forest(spans).items():
         count = sum(1 for t in tops for _ in t.walk())
         first = tops[0].span
