@@ -1,5 +1,7 @@
 """The demo: build examples/service with toolweave, run it against toolweave's embedded OTLP
-receiver, drive a few requests, and print the traces it sent.
+receiver, drive a few requests, and print what it sent as `toolweave receive` would: a legend
+of the numbers, the span trees, the log records (the //weave:log ones carry their span's trace
+and span ids) and a summary of the metrics.
 
     python3 scripts/demo.py        (scripts/demo installs toolweave first)
 """
@@ -18,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from toolweave.otlp import Receiver, spantree
+from toolweave.otlp import Receiver, lines, spantree
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "service"
 
@@ -59,6 +61,23 @@ def call(base: str, method: str, path: str, body: dict | None = None) -> None:
     print(f"    {method:4} {path:<10} -> {status} {text.strip()[:60]}")
 
 
+def show(receiver: Receiver) -> None:
+    spans, logs, metrics = receiver.spans(), receiver.logs(), receiver.metrics()
+    say(f"the service sent {len(spans)} spans, {len(logs)} log records and {len(metrics)} metrics")
+    color = sys.stdout.isatty()
+    print(spantree.legend(color=color))
+    print(lines.legend(color=color))
+    print()
+    print(spantree.render(spans, color=color))
+    say("its log records (//weave:log on getItem, Create and tick; each with its span's ids)")
+    for record in sorted(logs, key=lambda r: r.time_ns):
+        print(lines.log_line(record, color=color))
+    say("its metrics")
+    board = lines.MetricBoard()
+    board.add(metrics)
+    print(board.summary(color=color))
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="toolweave-demo-") as tmp, Receiver() as receiver:
         binary = Path(tmp) / "service"
@@ -72,10 +91,8 @@ def main() -> int:
         time.sleep(0.7)                      # a couple of background worker ticks
         proc.send_signal(signal.SIGTERM)     # main returns: the woven shutdown flushes
         proc.wait(timeout=30)
-        receiver.wait_for(lambda r: len(r.spans()) >= 8)
-        spans = receiver.spans()
-        say(f"the service sent {len(spans)} spans, {len(receiver.metrics())} metrics, {len(receiver.logs())} log records")
-        print(spantree.render(spans, color=sys.stdout.isatty()))
+        receiver.wait_for(lambda r: len(r.spans()) >= 8 and r.logs())
+        show(receiver)
     return 0
 
 

@@ -124,35 +124,42 @@ def log_run(binaries):
         proc = run(binaries / "logs", r)
         assert proc.returncode == 0, proc.stderr
         records = [json.loads(line) for line in proc.stdout.splitlines()]
-        return records, r.spans()
+        return records, r.spans(), r.logs()
 
 
 def test_log_records_at_entry_and_exit(log_run):
-    records, _ = log_run
+    records, *_ = log_run
     assert [(x["msg"], x["code.function.name"]) for x in records] == [
         ("enter", "lookup"), ("exit", "lookup"),
         ("enter", "lookup"), ("exit", "lookup"),
         ("enter", "main.func1"), ("exit", "main.func1"),
-        ("enter", "greet"), ("exit", "greet")]
+        ("enter", "greet"), ("exit", "greet"),
+        ("enter", "serve"), ("exit", "serve")]
     assert all(x["level"] == "INFO" for x in records)
 
 
 def test_log_listed_arguments_only(log_run):
-    records, _ = log_run
+    records, *_ = log_run
     first = records[0]
     assert (first["id"], first["team"]) == (7, "core")
     assert "token" not in first and "secret" not in json.dumps(records)
 
 
 def test_log_bare_directive_logs_every_argument(log_run):
-    records, _ = log_run
+    records, *_ = log_run
     enter = next(x for x in records if x["msg"] == "enter" and x["code.function.name"] == "greet")
     assert {k: enter[k] for k in ("name", "times", "tags")} == {"name": "ada", "times": 2, "tags": ["x", "y"]}
     assert "ctx" not in enter
 
 
+def test_log_bare_directive_skips_the_response_writer_and_the_request(log_run):
+    records, *_ = log_run
+    enter = next(x for x in records if x["msg"] == "enter" and x["code.function.name"] == "serve")
+    assert enter["page"] == 3 and not {"w", "r"} & set(enter)
+
+
 def test_log_exit_duration_and_error(log_run):
-    records, _ = log_run
+    records, *_ = log_run
     exits = [x for x in records if x["msg"] == "exit"]
     assert all(isinstance(x["duration"], int) and x["duration"] >= 0 for x in exits)
     assert "error" not in exits[0]
@@ -160,13 +167,19 @@ def test_log_exit_duration_and_error(log_run):
 
 
 def test_log_records_carry_the_span_context(log_run):
-    records, spans = log_run
+    records, spans, logs = log_run
     lookups = sorted((s for s in spans if s.name == "lookup"), key=lambda s: s.start_ns)
     assert len(lookups) == 2
     for span, (enter, exit_) in zip(lookups, [records[0:2], records[2:4]]):
         assert enter["span_id"] == exit_["span_id"] == span.span_id
         assert enter["trace_id"] == span.trace_id
     assert "span_id" not in records[4]  # the literal has no context
+    # Every record is exported over OTLP too, the lookups' with their span's ids.
+    assert [(x.body, x.attributes["code.function.name"]) for x in logs] == [
+        (x["msg"], x["code.function.name"]) for x in records]
+    for span, exported in zip(lookups, [logs[0:2], logs[2:4]]):
+        assert {(x.trace_id, x.span_id) for x in exported} == {(span.trace_id, span.span_id)}
+    assert {x.span_id for x in logs[4:]} == {""}
 
 
 # ------------------------------------------------------------------------ bootstrap exits
