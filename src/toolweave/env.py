@@ -10,6 +10,7 @@ RUNTIME_SOURCE = "TOOLWEAVE_RUNTIME_SOURCE"   # another Go runtime module source
 VERBOSE = "TOOLWEAVE_VERBOSE"        # "1": say what was woven and what came from the cache
 TEST_BOOTSTRAP = "TOOLWEAVE_TEST_BOOTSTRAP"   # "1": start the SDK in test binaries too
 DISABLED_INTEGRATIONS = "TOOLWEAVE_DISABLED_INTEGRATIONS"   # comma list of built-ins, or "*"
+PROGRESS = "TOOLWEAVE_PROGRESS"      # "0": no progress line on a terminal (`toolweave go …`)
 
 
 def strict() -> bool:
@@ -22,3 +23,8 @@ def verbose() -> bool:
 
 def test_bootstrap() -> bool:
     return os.environ.get(TEST_BOOTSTRAP, "") not in ("", "0", "false")
+
+
+def progress() -> bool:
+    """On unless turned off; shown only when stderr is a terminal (build/progress.py)."""
+    return os.environ.get(PROGRESS, "").lower() not in ("0", "false", "no", "off")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .overlay import cache_paths, overlay_entry, overlay_file, pinned_entry
 from .plan import WovenFile, weave_plan
-from . import replay
+from . import contextless, progress, replay
 from .runtime import closure as runtime_closure
 from .testmain import BOOTSTRAP, generated_testmains
 from .toolchain import local_toolchain
@@ -58,8 +57,10 @@ class Planned:
     aspect_files: list
 
 
-def plan(verb: str, args: list[str]) -> Planned:
-    """go list with the user's flags, then weave every package of the plan."""
+def plan(verb: str, args: list[str], status: progress.Line = progress.OFF) -> Planned:
+    """go list with the user's flags, then weave every package of the plan (saying so on
+    `status`)."""
+    status.show("toolweave: planning the build (go list)")
     cmd = parse(verb, args)
     cwd = os.path.abspath(cmd.flag("-C") or os.getcwd())
     base_env = dict(os.environ)
@@ -79,7 +80,9 @@ def plan(verb: str, args: list[str]) -> Planned:
     _watch_sources(watch, packages, env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
-    result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env))
+    weaving = lambda i, n, path: status.show(f"toolweave: weaving package {i} of {n}: {path}")  # noqa: E731
+    result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env),
+                        progress=weaving)
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
         result.woven.append(WovenFile(path, data, links, ("links",), generated=True))
         result.imports.update(links)
@@ -125,9 +128,15 @@ def _watch_sources(watch: replay.Watch, packages, env) -> None:
 
 def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
     """Run `go verb args…` with weaving; returns go's exit code. The build is recorded for
-    replay under `replay_key` (replay.key of this invocation)."""
+    replay under `replay_key` (replay.key of this invocation). On a terminal, progress
+    shows on one line of stderr (progress.py)."""
+    with progress.Line.for_stderr() as status:
+        return _run(verb, args, replay_key, log, status)
+
+
+def _run(verb: str, args: list[str], replay_key: str, log, status: progress.Line) -> int:
     log = log or (lambda msg: None)
-    planned = plan(verb, args)
+    planned = plan(verb, args, status)
     result, base_env = planned.result, planned.base_env
     for reason in result.failures:
         print(f"toolweave: warning: {reason}", file=sys.stderr)
@@ -139,6 +148,7 @@ def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
     if not result.woven:
         argv, go_env_, overlay, replaces = [go_binary(base_env), verb, *args], base_env, {}, {}
     else:
+        status.show("toolweave: preparing modules (go list -mod=mod)")
         in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
         replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
         setup = _module_setup(planned, verb, replaces)
@@ -147,7 +157,10 @@ def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
     if not result.failures:
         patch = None if cover else _patch_record(planned, verb, overlay, pinned)
         _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()], patch)
-    return _exec(argv, cwd=None, env=go_env_)
+    code = progress.run_go(status, verb, argv, go_env_, planned.env.goflags)
+    if code == 0:
+        contextless.note_after_build(planned)
+    return code
 
 
 @dataclass(frozen=True)
@@ -279,10 +292,3 @@ def _strict() -> bool:
     from .. import env
 
     return env.strict()
-
-
-def _exec(argv, cwd, env) -> int:
-    try:
-        return subprocess.call(argv, cwd=cwd, env=env)
-    except KeyboardInterrupt:
-        return 130

@@ -66,12 +66,15 @@ def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
 
 
 def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = (),
-               protected: frozenset = frozenset()) -> PlanResult:
+               protected: frozenset = frozenset(), progress=None) -> PlanResult:
     """Weave every file of every weavable package. `read(path) -> bytes` reads a source
-    file as the build sees it (honouring the user's own overlay)."""
+    file as the build sees it (honouring the user's own overlay); `progress(i, n, path)`,
+    if given, hears of each package in turn."""
     result = PlanResult()
     seen: set[str] = set()
-    for pkg in packages:
+    for i, pkg in enumerate(packages, 1):
+        if progress:
+            progress(i, len(packages), pkg.path)
         if not weavable(pkg, protected):
             continue
         pf = facts(pkg, main_module, config)

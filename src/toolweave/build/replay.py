@@ -40,7 +40,8 @@ FORMAT = "2"
 # Environment variables that differ between shells without changing a build.
 _VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND", "TERM", "COLUMNS",
                            "LINES", "WINDOWID", "HISTFILE", "HISTSIZE", "SSH_TTY", "SSH_CLIENT", "SSH_CONNECTION",
-                           "TMUX", "TMUX_PANE", "STY"})
+                           "TMUX", "TMUX_PANE", "STY",
+                           "TOOLWEAVE_PROGRESS"})   # the progress line only: not part of the build
 # Directories the go command never reads packages from (`./...` skips them too).
 _SKIPPED_DIRS = ("testdata",)
 
