@@ -1,4 +1,4 @@
-"""Instrumented calls without a context (aspect/contextless.py, build/contextless.py): Go
+"""Instrumented calls without a context (aspect/contextless.py, driver/contextless.py): Go
 sources parsed with tree-sitter -> findings; the list section; the once-per-module note."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 
 from toolweave.aspect.contextless import INTEGRATIONS, Finding, scan_source, wanted
 from toolweave.aspect.facts import PackageFacts
-from toolweave.build import contextless
-from toolweave.build.cache import Cache
-from toolweave.build.golist import Module, Package
+from toolweave.driver import contextless
+from toolweave.driver.cache import Cache
+from toolweave.driver.golist import Module, Package
 from toolweave.config import Config
 
 ALL = INTEGRATIONS
@@ -363,7 +363,7 @@ def test_the_byte_test_decides_without_parsing():
     assert wanted(b'import "database/sql"\n' + sql_call, PackageFacts(), ALL) == {"databasesql"}
 
 
-# -- build/contextless.py: the list section and the note ----------------------------------------
+# -- driver/contextless.py: the list section and the note ----------------------------------------
 
 
 def finding(n: int) -> Finding:

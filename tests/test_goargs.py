@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolweave.build.goargs import parse
+from toolweave.driver.goargs import parse
 
 CASES = [
     # (verb, args, packages, rest)

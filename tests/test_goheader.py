@@ -1,11 +1,11 @@
-"""The header of a Go file (build/goheader.py): an edit below it may be re-woven without
+"""The header of a Go file (driver/goheader.py): an edit below it may be re-woven without
 planning again, an edit inside it may not. Each row is a file before and after an edit."""
 
 from __future__ import annotations
 
 import pytest
 
-from toolweave.build.goheader import header_digest, header_end
+from toolweave.driver.goheader import header_digest, header_end
 
 BASE = '''//go:build linux
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from toolweave.build import progress
-from toolweave.build.goargs import parse
-from toolweave.build.progress import Line, _go_fields, _go_phase, _with_toolexec
+from toolweave.driver import progress
+from toolweave.driver.goargs import parse
+from toolweave.driver.progress import Line, _go_fields, _go_phase, _with_toolexec
 
 GO = "/usr/local/go/bin/go"
 

@@ -26,5 +26,5 @@ def test_bootstrap() -> bool:
 
 
 def progress() -> bool:
-    """On unless turned off; shown only when stderr is a terminal (build/progress.py)."""
+    """On unless turned off; shown only when stderr is a terminal (driver/progress.py)."""
     return os.environ.get(PROGRESS, "").lower() not in ("0", "false", "no", "off")

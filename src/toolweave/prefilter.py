@@ -5,7 +5,7 @@ A prefilter is True (any file may match), False (none), ["has", text] (the file 
 latin-1, so a prefilter is plain JSON. Join points build theirs from these helpers and
 aspect matching tests files with `may_match`; a build record keeps the prefilter of each
 package's candidate aspects, so an edited file can be tested without loading the aspects
-(build/patch.py). Standard library only.
+(driver/patch.py). Standard library only.
 """
 
 from __future__ import annotations

@@ -188,7 +188,7 @@ def test_changing_an_aspect_rebuilds_only_what_it_touches(runner, tmp_path):
 
 
 def test_changing_the_runtime_rebuilds_it_and_its_users(runner, spans_module, tmp_path):
-    from toolweave.build import runtime
+    from toolweave.driver import runtime
 
     build(runner, spans_module)
     source = tmp_path / "runtime"

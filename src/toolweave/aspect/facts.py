@@ -37,7 +37,7 @@ class PackageFacts:
         return dict(self.configuration)
 
     def to_record(self) -> dict:
-        """A JSON-ready form, for the build record (build/patch.py); from_record inverts it."""
+        """A JSON-ready form, for the build record (driver/patch.py); from_record inverts it."""
         return {**self.__dict__, "imports": None if self.imports is None else sorted(self.imports),
                 "configuration": [list(kv) for kv in self.configuration]}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..build.cache import Cache
+from ..driver.cache import Cache
 
 
 def run(args) -> int:

@@ -7,7 +7,7 @@ import sys
 
 from .. import env
 
-# The go verbs toolweave wraps (not from build.goargs: a replay must not import it).
+# The go verbs toolweave wraps (not from driver.goargs: a replay must not import it).
 VERBS = ("build", "install", "run", "test", "vet")
 USAGE = "usage: toolweave go build|install|run|test|vet [go flags] [packages]"
 
@@ -17,7 +17,7 @@ def run(argv: list[str]) -> int:
         print(f"toolweave: {USAGE}", file=sys.stderr)
         return 1
     log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
-    from ..build import replay
+    from ..driver import replay
 
     key = replay.key(argv, os.getcwd(), dict(os.environ))
     record = replay.load(key)
@@ -29,7 +29,7 @@ def run(argv: list[str]) -> int:
                     f"({len(record['stats']) + len(record['dirs'])} paths checked)")
             return replay.run(record)
         if changed:                      # only some bodies changed: re-weave just those
-            from ..build import patch
+            from ..driver import patch
 
             try:
                 patched = patch.rebuild(key, record, changed, log)
@@ -40,8 +40,8 @@ def run(argv: list[str]) -> int:
             if patched is not None:
                 return patched
     from ..aspect import AspectError
-    from ..build.frontend import BuildError, run as frontend
-    from ..build.goenv import GoError
+    from ..driver.frontend import BuildError, run as frontend
+    from ..driver.goenv import GoError
 
     try:
         return frontend(argv[0], argv[1:], key, log)

@@ -10,7 +10,7 @@ from ..aspect import AspectError
 
 
 def _planned(argv):
-    from ..build.frontend import plan
+    from ..driver.frontend import plan
 
     return plan("build", argv)
 
@@ -79,8 +79,8 @@ def list_aspects(argv: list[str]) -> int:
 
 
 def _print_contextless(planned) -> None:
-    """The calls whose spans start traces of their own (build/contextless.py)."""
-    from ..build import contextless
+    """The calls whose spans start traces of their own (driver/contextless.py)."""
+    from ..driver import contextless
 
     print("\n".join(contextless.listing(contextless.planned_findings(planned), planned.cwd)))
 
@@ -97,7 +97,7 @@ def _warn(planned) -> None:
 
 
 def run(command: str, argv: list[str]) -> int:
-    from ..build.goenv import GoError
+    from ..driver.goenv import GoError
 
     try:
         return diff(argv) if command == "diff" else list_aspects(argv)

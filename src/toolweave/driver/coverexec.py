@@ -27,7 +27,7 @@ def shim(cache: Cache, overlay: dict[str, str], user_toolexec: str | None) -> st
     cases = "\n".join(f"    {shlex.quote(src)}) a={shlex.quote(dst)} ;;" for src, dst in sorted(overlay.items()) if dst)
     prefix = f"{user_toolexec} " if user_toolexec else ""
     script = f"""#!/bin/sh
-# toolweave: give the cover tool the overlay's files (generated; see build/coverexec.py)
+# toolweave: give the cover tool the overlay's files (generated; see driver/coverexec.py)
 tool="$1"; shift
 case "$tool" in
   */cover|*/cover.exe) ;;

@@ -289,7 +289,7 @@ def _stdout_shares_terminal() -> bool:
 
 SHIM = """#!/bin/sh
 # toolweave: note each compile, link and vet run for the progress line, then run the tool
-# (generated; see build/progress.py)
+# (generated; see driver/progress.py)
 case "$2" in
   -V=full) ;;
   *) case "$1" in
