@@ -116,7 +116,7 @@ def test_service_spans(service):
     # //weave:log records go to slog's default logger, i.e. the log package's stderr, with
     # the ids of the span they were logged in ...
     get_items = {(s.trace_id, s.span_id) for s in spans if s.name == "getItem"}
-    logged = re.findall(r"INFO enter code\.function\.name=getItem .* trace_id=(\S+) span_id=(\S+)$", stderr, re.M)
+    logged = re.findall(r"INFO enter code\.function\.name=getItem (?:.* )?trace_id=(\S+) span_id=(\S+)$", stderr, re.M)
     assert len(logged) == 2 and set(logged) == get_items, stderr
     assert re.search(r"INFO exit code\.function\.name=Create duration=\S+ trace_id=[0-9a-f]{32} "
                      r"span_id=[0-9a-f]{16}$", stderr, re.M), stderr
