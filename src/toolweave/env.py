@@ -11,6 +11,7 @@ VERBOSE = "TOOLWEAVE_VERBOSE"        # "1": say what was woven and what came fro
 TEST_BOOTSTRAP = "TOOLWEAVE_TEST_BOOTSTRAP"   # "1": start the SDK in test binaries too
 DISABLED_INTEGRATIONS = "TOOLWEAVE_DISABLED_INTEGRATIONS"   # comma list of built-ins, or "*"
 PROGRESS = "TOOLWEAVE_PROGRESS"      # "0": no progress line on a terminal (`toolweave go …`)
+TIMINGS = "TOOLWEAVE_TIMINGS"        # a file: time every tool run and phase into it (driver/timings.py)
 
 
 def strict() -> bool:

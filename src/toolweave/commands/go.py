@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from .. import env
 
@@ -16,38 +17,61 @@ def run(argv: list[str]) -> int:
     if not argv or argv[0] not in VERBS:
         print(f"toolweave: {USAGE}", file=sys.stderr)
         return 1
+    verb, args, timings = argv[0], argv[1:], None
+    if os.environ.get(env.TIMINGS) or any("timings" in a for a in args):
+        from ..driver.timings import Session     # --timings[=FILE]: ours, never go's
+
+        try:
+            args, timings = Session.start(verb, args, os.environ)
+        except ValueError as err:
+            print(f"toolweave: {err}", file=sys.stderr)
+            return 2
+    code, how = 1, "full"
+    try:
+        code, how = _run(verb, args, timings)
+    finally:
+        if timings is not None:
+            timings.finish(code, how)
+    return code
+
+
+def _run(verb: str, args: list[str], timings) -> tuple[int, str]:
+    """(go's exit code, which way the build went: full, replay or patch)."""
     log = (lambda msg: print(f"toolweave: {msg}", file=sys.stderr)) if env.verbose() else None
     from ..driver import replay
 
-    key = replay.key(argv, os.getcwd(), dict(os.environ))
+    started = time.monotonic()
+    key = replay.key([verb, *args], os.getcwd(), dict(os.environ))
     record = replay.load(key)
+    changed = replay.changed_files(record) if record is not None else None
+    if timings is not None:
+        timings.phase("replay check", started)
     if record is not None:
-        changed = replay.changed_files(record)
         if changed == []:                # nothing changed: no planning, no weaving
             if log:
                 log(f"nothing changed since the last build: replaying its go command "
                     f"({len(record['stats']) + len(record['dirs'])} paths checked)")
-            return replay.run(record)
+            return replay.run(record, timings), "replay"
         if changed:                      # only some bodies changed: re-weave just those
             from ..driver import patch
 
             try:
-                patched = patch.rebuild(key, record, changed, log)
+                patched = patch.rebuild(key, record, changed, log, timings)
             except Exception as err:     # an optimisation only: the full build decides
                 patched = None
                 if log:
                     log(f"re-weaving the edited files failed ({type(err).__name__}: {err}); planning the build")
             if patched is not None:
-                return patched
+                return patched, "patch"
     from ..aspect import AspectError
     from ..driver.frontend import BuildError, run as frontend
     from ..driver.goenv import GoError
 
     try:
-        return frontend(argv[0], argv[1:], key, log)
+        return frontend(verb, args, key, log, timings), "full"
     except AspectError as err:
         print(f"toolweave: {err}", file=sys.stderr)
-        return 2
+        return 2, "full"
     except (GoError, BuildError) as err:
         print(f"toolweave: {err}", file=sys.stderr)
-        return 1
+        return 1, "full"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass
 
 from ..aspect import load_aspects
@@ -30,7 +31,9 @@ from .plan import WovenFile, weave_plan
 from . import contextless, progress, replay
 from .runtime import closure as runtime_closure
 from .testmain import BOOTSTRAP, generated_testmains
+from .timings import woven_map as timings_woven_map
 from .toolchain import local_toolchain
+from .vendor import vendor_mode
 
 
 class BuildError(Exception):
@@ -57,9 +60,10 @@ class Planned:
     aspect_files: list
 
 
-def plan(verb: str, args: list[str], status: progress.Line = progress.OFF) -> Planned:
+def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timings=None) -> Planned:
     """go list with the user's flags, then weave every package of the plan (saying so on
-    `status`)."""
+    `status`; its phases timed into `timings`, a timings.Session, if given)."""
+    started = time.monotonic()
     status.show("toolweave: planning the build (go list)")
     cmd = parse(verb, args)
     cwd = os.path.abspath(cmd.flag("-C") or os.getcwd())
@@ -81,6 +85,7 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF) -> Pl
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     weaving = lambda i, n, path: status.show(f"toolweave: weaving package {i} of {n}: {path}")  # noqa: E731
+    woven_at = time.monotonic()
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env),
                         progress=weaving)
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
@@ -91,6 +96,9 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF) -> Pl
         for path, (data, links) in generated_testmains(packages, main_module, read, linked).items():
             result.woven.append(WovenFile(path, data, (BOOTSTRAP, *links), ("test-bootstrap",), generated=True))
             result.imports.update((BOOTSTRAP, *links))
+    if timings is not None:
+        timings.phase("planning", started, woven_at)
+        timings.phase("weaving", woven_at)
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
                    watch, list(aspect_files))
 
@@ -126,17 +134,18 @@ def _watch_sources(watch: replay.Watch, packages, env) -> None:
         watch.add(*pkg.go_files)
 
 
-def run(verb: str, args: list[str], replay_key: str, log=None) -> int:
+def run(verb: str, args: list[str], replay_key: str, log=None, timings=None) -> int:
     """Run `go verb args…` with weaving; returns go's exit code. The build is recorded for
     replay under `replay_key` (replay.key of this invocation). On a terminal, progress
-    shows on one line of stderr (progress.py)."""
+    shows on one line of stderr (progress.py); with `timings` (a timings.Session), phases
+    and tool runs are timed (timings.py)."""
     with progress.Line.for_stderr() as status:
-        return _run(verb, args, replay_key, log, status)
+        return _run(verb, args, replay_key, log, status, timings)
 
 
-def _run(verb: str, args: list[str], replay_key: str, log, status: progress.Line) -> int:
+def _run(verb: str, args: list[str], replay_key: str, log, status: progress.Line, timings=None) -> int:
     log = log or (lambda msg: None)
-    planned = plan(verb, args, status)
+    planned = plan(verb, args, status, timings)
     result, base_env = planned.result, planned.base_env
     for reason in result.failures:
         print(f"toolweave: warning: {reason}", file=sys.stderr)
@@ -149,15 +158,22 @@ def _run(verb: str, args: list[str], replay_key: str, log, status: progress.Line
         argv, go_env_, overlay, replaces = [go_binary(base_env), verb, *args], base_env, {}, {}
     else:
         status.show("toolweave: preparing modules (go list -mod=mod)")
+        setup_at = time.monotonic()
         in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
         replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
         setup = _module_setup(planned, verb, replaces)
         overlay, pinned = _overlay(planned, in_overlay, setup, cover)
         argv, go_env_ = _argv(planned, verb, overlay, setup, cover), {**base_env, **setup.env}
+        if timings is not None:
+            timings.phase("module setup", setup_at)
+    woven_map = timings_woven_map(planned.packages, result.woven)
     if not result.failures:
         patch = None if cover else _patch_record(planned, verb, overlay, pinned)
-        _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()], patch)
-    code = progress.run_go(status, verb, argv, go_env_, planned.env.goflags)
+        _record(replay_key, planned, argv, go_env_, [*overlay.values(), *replaces.values()], patch,
+                {"woven": woven_map, "goflags": planned.env.goflags})
+    if timings is not None:
+        timings.woven = set(woven_map)
+    code = progress.run_go(status, verb, argv, go_env_, planned.env.goflags, timings)
     if code == 0:
         contextless.note_after_build(planned)
     return code
@@ -171,12 +187,13 @@ class Pinned:
     paths: tuple[str, ...]
 
 
-def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str], patch: dict | None) -> None:
+def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str], patch: dict | None,
+            timings: dict | None = None) -> None:
     """Write the replay record of this build (see replay.py); the cache entries it needs are
     every path under the cache the command line, its environment or the overlay names."""
     extra = {k: v for k, v in go_env_.items() if os.environ.get(k) != v}
     values = [*argv, *(part for v in extra.values() for part in v.split(os.pathsep)), *needed]
-    replay.write(key, planned.watch, argv, extra, cache_paths(planned.cache, values), patch)
+    replay.write(key, planned.watch, argv, extra, cache_paths(planned.cache, values), patch, timings)
 
 
 def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | None) -> dict:
@@ -212,6 +229,7 @@ def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> tuple[dic
     """The -overlay mapping: the user's own, our woven files, and language pins."""
     cache = planned.cache
     overlay = dict(planned.user_overlay)
+    overlay.update(setup.overlay)     # a vendored build's go.mod files and added packages
     for wf in woven:
         data = with_line_header(wf.data, wf.path) if cover else wf.data
         overlay[wf.path] = overlay_entry(cache, wf.path, data)
@@ -229,6 +247,9 @@ def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bo
     cmd, cache = planned.cmd, planned.cache
     ours = [f"-overlay={overlay_file(cache, overlay)}"] + ([setup.flag] if setup.flag else [])
     merged = ["-overlay", "-modfile"]
+    if setup.mod:                      # a vendored build (vendor.py): instead of -mod=vendor
+        ours.append(setup.mod)
+        merged.append("-mod")
     if cover:
         ours.append(f"-toolexec={shim(cache, overlay, cmd.flag('-toolexec'))}")
         merged.append("-toolexec")
@@ -274,8 +295,14 @@ def _module_setup(planned: Planned, verb: str, replaces: dict) -> ModSetup:
     # Our -mod=mod and -modfile drive this load; the user's own would override them.
     flags = tuple(f for f in cmd.list_flags() if not f.startswith(("-mod=", "-modfile=")))
     roots = Roots(flags, tuple(cmd.packages), verb == "test")
-    return prepare(planned.env, planned.cache, outside_std, replaces, planned.cwd, cmd.flag("-modfile"),
-                   planned.base_env, roots)
+    vendored = vendor_mode(cmd.flag("-mod"), planned.env.goflags, planned.env, cmd.flag("-modfile"), planned.cwd)
+    setup = prepare(planned.env, planned.cache, outside_std, replaces, planned.cwd, cmd.flag("-modfile"),
+                    planned.base_env, roots, vendor=vendored)
+    if setup.conflicts and _strict():
+        raise BuildError("; ".join(c.message(strict=True) for c in setup.conflicts))
+    for conflict in setup.conflicts:
+        print(f"toolweave: warning: {conflict.message()}", file=sys.stderr)
+    return setup
 
 
 def _read_source(path: str, user_overlay: dict) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import runtime
 from .cache import Cache, digest
@@ -25,6 +25,11 @@ class ModSetup:
     env: dict                # extra environment (GOWORK=… in workspace mode)
     go_before: str           # the main module's go line as the user wrote it
     go_after: str            # the go line the build will use
+    # Vendored builds (vendor.py): the -mod flag the go command must get instead of the
+    # user's, overlay entries that make vendor/ directories modules, and the conflicts.
+    mod: str = ""
+    overlay: dict = field(default_factory=dict)
+    conflicts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -40,25 +45,29 @@ class Roots:
 
 
 def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str], cwd: str,
-            user_modfile: str | None, go_env: dict, roots: Roots) -> ModSetup:
+            user_modfile: str | None, go_env: dict, roots: Roots, vendor=None) -> ModSetup:
     """Generate (or reuse) the module file for a build that adds `imports` and replaces
     module paths by woven copies (`replaces`: module path -> directory). Requirements and
     sums are completed by loading the build's own roots plus the added imports: MVS may
-    raise a version the user's go.sum has no hash for."""
+    raise a version the user's go.sum has no hash for. With `vendor` (a vendor.Vendor) the
+    vendored modules are replaced by their vendor/ directories (vendor.py)."""
     rt = runtime.runtime_dir(cache) if any(runtime.is_runtime_import(p) for p in imports) else ""
     if env.in_workspace:
-        return _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots)
+        return _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor)
     gomod_path = user_modfile or env.gomod
     with open(gomod_path, "rb") as f:
         gomod = f.read()
     gosum = _read(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
     key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion,
-                 roots.list_args(), cwd)
+                 roots.list_args(), cwd, *((vendor.dir, vendor.text) if vendor else ()))
 
     wants_runtime = any(runtime.is_runtime_import(p) for p in imports)
 
     def fill(tmp):
-        lines = [gomod.decode().rstrip("\n"), ""]
+        text = gomod.decode()
+        # A module pinned by `toolweave pin` requires and replaces the runtime itself: ours
+        # (this toolweave's copy) takes its place, or the go command sees two replacements.
+        lines = [(_without_runtime(text) if wants_runtime else text).rstrip("\n"), ""]
         sums = gosum
         if wants_runtime:
             # The runtime's go.mod is tidy: its requirements are exactly what its packages
@@ -72,25 +81,37 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
             f.write("\n".join(lines) + "\n")
         with open(os.path.join(tmp, "go.sum"), "wb") as f:
             f.write(sums)
+        args = roots.list_args()
+        if vendor is not None:
+            from . import vendor as vendoring
+
+            modfile = os.path.join(tmp, "go.mod")
+            args = vendoring.route(vendor, tmp, ["-mod=mod", f"-modfile={modfile}"], ["mod", "edit", modfile],
+                                   roots, sorted(imports), cwd, go_env, cache)
         if imports:
             # Completes requirements and go.sum in the copy (paths inside are absolute, so
             # the directory can be renamed into place afterwards).
             run_go(["list", "-mod=mod", f"-modfile={os.path.join(tmp, 'go.mod')}", "-deps",
-                    *roots.list_args(), *sorted(imports)], cwd=cwd, env=go_env)
+                    *args, *sorted(imports)], cwd=cwd, env=go_env)
 
     out = cache.directory("modfile", key, fill)
     with open(os.path.join(out, "go.mod"), "rb") as f:
         after = go_line(f.read())
-    return ModSetup(f"-modfile={os.path.join(out, 'go.mod')}", {}, go_line(gomod), after)
+    vendored = {}
+    if vendor is not None:
+        from . import vendor as vendoring
+
+        vendored = vendoring.load(out)
+    return ModSetup(f"-modfile={os.path.join(out, 'go.mod')}", {}, go_line(gomod), after, **vendored)
 
 
-def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots) -> ModSetup:
+def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor=None) -> ModSetup:
     with open(env.gowork, "rb") as f:
         work = f.read().decode()
     base = os.path.dirname(env.gowork)
     uses = _work_uses(work, base)
     key = digest("gowork", work, sorted(uses), rt, sorted(imports), sorted(replaces.items()), env.goversion,
-                 roots.list_args(), cwd)
+                 roots.list_args(), cwd, *((vendor.dir, vendor.text) if vendor else ()))
 
     def fill(tmp):
         extra = [rt] if rt else []
@@ -103,13 +124,29 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots) -> ModSetu
         sums = _read(env.gowork + ".sum")
         with open(os.path.join(tmp, "go.work.sum"), "wb") as f:
             f.write(sums)
+        work_env = {**go_env, "GOWORK": os.path.join(tmp, "go.work")}
+        args = roots.list_args()
+        if vendor is not None:
+            from . import vendor as vendoring
+
+            args = vendoring.route(vendor, tmp, [], ["work", "edit", os.path.join(tmp, "go.work")], roots,
+                                   sorted(imports), cwd, work_env, cache)
         # Loads what the build will load: proves the workspace resolves (a failure here is
         # clearer than one in the middle of the build).
-        run_go(["list", "-deps", *roots.list_args(), *sorted(imports)], cwd=cwd,
-               env={**go_env, "GOWORK": os.path.join(tmp, "go.work")})
+        run_go(["list", "-deps", *args, *sorted(imports)], cwd=cwd, env=work_env)
 
     out = cache.directory("gowork", key, fill)
-    return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "")
+    vendored = {}
+    if vendor is not None:
+        from . import vendor as vendoring
+
+        vendored = vendoring.load(out)
+    return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "", **vendored)
+
+
+def _without_runtime(gomod: str) -> str:
+    """go.mod text less its `require`/`replace` lines (single or in a block) for the runtime."""
+    return re.sub(rf"(?m)^[ \t]*(?:(?:require|replace)[ \t]+)?{re.escape(runtime.MODULE)}[ \t].*\n?", "", gomod)
 
 
 def _require_blocks(gomod: str) -> list[str]:

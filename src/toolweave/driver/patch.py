@@ -23,6 +23,7 @@ normal build.
 from __future__ import annotations
 
 import os
+import time
 
 from ..prefilter import may_match
 from .cache import Cache
@@ -31,9 +32,10 @@ from .overlay import cache_paths, overlay_entry, overlay_file, pinned_entry
 from . import replay
 
 
-def rebuild(key: str, record: dict, changed: list[str], log=None) -> int | None:
+def rebuild(key: str, record: dict, changed: list[str], log=None, timings=None) -> int | None:
     """Re-weave the `changed` files of the build `record` (under `key`) and run its go
-    command; None when a normal build is needed."""
+    command (tools timed, given a timings.Session); None when a normal build is needed."""
+    started = time.monotonic()
     plan = record.get("patch")
     if not plan or not changed:
         return None
@@ -51,7 +53,9 @@ def rebuild(key: str, record: dict, changed: list[str], log=None) -> int | None:
     _update(key, record, plan, stats, overlay, woven, argv, cache)
     if log:
         log(f"only the bodies of {len(edits)} Go file(s) changed: re-woven against the last build's plan")
-    return replay.run(record)
+    if timings is not None:
+        timings.phase("patch", started)
+    return replay.run(record, timings)
 
 
 def _edits(record: dict, plan: dict, changed: list[str]) -> list[tuple[str, bytes]] | None:

@@ -23,6 +23,13 @@ things, both only while the line is shown:
   line before and redrawing it after a chunk that ends a line; so errors go prints mid-build
   land on a clean line. Exit status, stdin and stdout are untouched.
 
+With timings (`--timings`, driver/timings.py) the same shim also times every tool run: it
+then runs the tool between two `date` calls instead of exec'ing it, appends one JSON line and
+exits with the tool's status; that needs no pipe and changes nothing go prints (but -x's
+command lines, which then name the shim), so it is used whether or not the line is shown
+(not under -n, which runs nothing and would print it), with a -toolexec from GOFLAGS chained
+too.
+
 So the go phase is skipped (the line is cleared before go starts and go inherits the terminal
 as before) where either would not be invisible: `go run` (the program inherits go's stderr and
 must keep its terminal), -x / -n / -debug-* (they print or record command lines, which would
@@ -215,21 +222,33 @@ def _write_all(data: bytes) -> None:
 # The go command
 
 
-def run_go(line: Line, verb: str, argv: list[str], go_env: dict, goflags: str = "") -> int:
+def run_go(line: Line, verb: str, argv: list[str], go_env: dict, goflags: str = "", timings=None) -> int:
     """Run the go command `argv` (whose verb is `verb`) with environment `go_env`; returns
     its exit status. With the line shown and the go phase possible (see the module
-    docstring), its progress is shown; else the line is cleared first."""
-    if not line.enabled or not _go_phase(verb, argv, goflags):
+    docstring), its progress is shown; else the line is cleared first. With `timings` (a
+    timings.Session) every tool run is also timed by the same shim (timings.py)."""
+    show = line.enabled and _go_phase(verb, argv, goflags)
+    if not show:
         line.close()
-        return _call(argv, go_env)
+        if timings is None or not _can_time(verb, argv, goflags):
+            return _timed(timings, _call, argv, go_env)
     with tempfile.TemporaryDirectory(prefix="toolweave-progress-") as tmp:
-        events = os.path.join(tmp, "events")
-        open(events, "wb").close()
+        events = os.path.join(tmp, "events") if show else None
+        if events:
+            open(events, "wb").close()
         cmd = parse(verb, argv[2:])
-        shim = _shim(tmp, events, cmd.flag("-toolexec"))
+        chained = cmd.flag("-toolexec")
+        if chained is None and timings is not None:
+            chained = _goflags_toolexec(goflags)     # ours on the command line overrides it
+        shim = _shim(tmp, events, chained, timings)
         if shim is None:
             line.close()
-            return _call(argv, go_env)
+            return _timed(timings, _call, argv, go_env)
+        shimmed = _with_toolexec(argv, cmd, shim)
+        if timings is not None:    # the tools record themselves; a chained driver must not too
+            go_env = {k: v for k, v in go_env.items() if k != env.TIMINGS}
+        if not show:
+            return _timed(timings, _call, shimmed, go_env)
         watch = _GoWatch(verb, events)
         counter = threading.Thread(target=watch.count, args=(verb, argv, go_env), daemon=True)
         counter.start()
@@ -238,12 +257,39 @@ def run_go(line: Line, verb: str, argv: list[str], go_env: dict, goflags: str = 
         forward.start()
         line.follow(watch.text)
         try:
-            return _call(_with_toolexec(argv, cmd, shim), go_env, stderr=write)
+            return _timed(timings, _call, shimmed, go_env, stderr=write)
         finally:
             forward.join(timeout=5)   # EOF once go has exited (its tools never hold its stderr)
             line.follow(None)
             watch.stop()
             line.close()
+
+
+def _timed(timings, call, *args, **kwargs) -> int:
+    """call(*args, **kwargs), recorded as the `go command` phase of `timings` (if any)."""
+    start = time.monotonic()
+    try:
+        return call(*args, **kwargs)
+    finally:
+        if timings is not None:
+            timings.phase("go command", start)
+
+
+def _can_time(verb: str, argv: list[str], goflags: str) -> bool:
+    """Tools can be timed unless the go command runs none (-n, which would print the shim)."""
+    names = {name for name, _ in parse(verb, argv[2:]).build_flags}
+    from_goflags = {"-" + f.lstrip("-").split("=", 1)[0] for f in goflags.split()}
+    return os.name == "posix" and "-n" not in names | from_goflags
+
+
+def _goflags_toolexec(goflags: str) -> str | None:
+    """The -toolexec value set in GOFLAGS, if any (a command-line one would hide it)."""
+    found = None
+    for field in _go_fields(goflags) or []:
+        name, eq, value = field.lstrip("-").partition("=")
+        if name == "toolexec" and eq:
+            found = value
+    return found
 
 
 def _call(argv: list[str], go_env: dict, stderr: int | None = None) -> int:
@@ -288,32 +334,36 @@ def _stdout_shares_terminal() -> bool:
 
 
 SHIM = """#!/bin/sh
-# toolweave: note each compile, link and vet run for the progress line, then run the tool
-# (generated; see driver/progress.py)
+# toolweave: note each compile, link and vet run for the progress line and/or time every tool
+# run, then run the tool (generated; see driver/progress.py and driver/timings.py)
 case "$2" in
-  -V=full) ;;
-  *) case "$1" in
-       */compile|*/compile.exe) e=c ;;
-       */link|*/link.exe) e=l ;;
-       */vet|*/vet.exe) e=v ;;
-       *) e= ;;
-     esac
-     [ -z "$e" ] || {{ printf '%s %s\\n' "$e" "$TOOLEXEC_IMPORTPATH" >> {events}; }} 2>/dev/null ;;
+  -V=full) exec {next}"$@" ;;
 esac
-exec {next}"$@"
+{count}{run}"""
+
+COUNT = """case "$1" in
+  */compile|*/compile.exe) e=c ;;
+  */link|*/link.exe) e=l ;;
+  */vet|*/vet.exe) e=v ;;
+  *) e= ;;
+esac
+[ -z "$e" ] || {{ printf '%s %s\\n' "$e" "$TOOLEXEC_IMPORTPATH" >> {events}; }} 2>/dev/null
 """
 
 
-def _shim(tmp: str, events: str, toolexec: str | None) -> str | None:
+def _shim(tmp: str, events: str | None, toolexec: str | None, timings=None) -> str | None:
     """The -toolexec value running the shim (through /bin/sh: no exec permission needed
-    where temporary files live); None if its path cannot be quoted for the go command."""
+    where temporary files live): counting into `events` (if given) and timing into
+    `timings` (if given); None if its path cannot be quoted for the go command."""
     path = os.path.join(tmp, "toolexec.sh")
     words = _go_fields(toolexec or "")
     if words is None or any(c in path for c in "'\"\\\n"):
         return None
     chained = "".join(shlex.quote(w) + " " for w in words)
+    count = COUNT.format(events=shlex.quote(events)) if events else ""
+    run = timings.shim_block(chained) if timings is not None else f'exec {chained}"$@"\n'
     with open(path, "w") as f:
-        f.write(SHIM.format(events=shlex.quote(events), next=chained))
+        f.write(SHIM.format(next=chained, count=count, run=run))
     return f"/bin/sh '{path}'" if " " in path else f"/bin/sh {path}"
 
 

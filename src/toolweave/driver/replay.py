@@ -41,7 +41,8 @@ FORMAT = "2"
 _VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND", "TERM", "COLUMNS",
                            "LINES", "WINDOWID", "HISTFILE", "HISTSIZE", "SSH_TTY", "SSH_CLIENT", "SSH_CONNECTION",
                            "TMUX", "TMUX_PANE", "STY",
-                           "TOOLWEAVE_PROGRESS"})   # the progress line only: not part of the build
+                           "TOOLWEAVE_PROGRESS",    # the progress line only: not part of the build
+                           "TOOLWEAVE_TIMINGS"})    # timings are taken on replays too (timings.py)
 # Directories the go command never reads packages from (`./...` skips them too).
 _SKIPPED_DIRS = ("testdata",)
 
@@ -121,13 +122,15 @@ def record_path(k: str, root: str | None = None) -> str:
     return os.path.join(root or cache_root(), "replay", k[:2], k + ".json")
 
 
-def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str], patch: dict | None = None) -> None:
+def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str], patch: dict | None = None,
+          timings: dict | None = None) -> None:
     """Record a build: what `watch` saw before the files were read, the go command and the
-    environment it adds, the cache entries (`needed`) the command refers to, and what
+    environment it adds, the cache entries (`needed`) the command refers to, what
     patch.py needs to re-weave a few edited files without planning again (None: not
-    possible for this build)."""
+    possible for this build), and what timings.py needs to time a replay (woven packages,
+    GOFLAGS)."""
     store(k, {"format": FORMAT, "stats": watch.stats, "dirs": watch.dirs, "headers": watch.headers, "argv": argv,
-              "env": extra_env, "needed": sorted(set(needed)), "patch": patch})
+              "env": extra_env, "needed": sorted(set(needed)), "patch": patch, "timings": timings})
 
 
 def store(k: str, record: dict) -> None:
@@ -155,8 +158,12 @@ def changed_files(record: dict) -> list[str] | None:
     return [p for p, s in record["stats"].items() if stat_of(p) != s]
 
 
-def run(record: dict) -> int:
-    """Run the recorded go command."""
+def run(record: dict, timings=None) -> int:
+    """Run the recorded go command (with its tools timed, given a timings.Session)."""
+    if timings is not None:
+        from .timings import run_recorded
+
+        return run_recorded(record, timings)
     try:
         return subprocess.call(record["argv"], env={**os.environ, **record["env"]})
     except KeyboardInterrupt:
