@@ -37,6 +37,12 @@ def _parser():
     from .otlp.live import DESCRIPTION, add_arguments
     add_arguments(sub.add_parser("receive", help="see your telemetry: receive OTLP on 127.0.0.1:4318 and print it",
                                  description=DESCRIPTION))
+    sub.add_parser("toolexec", help="the drop-in driver: go build -toolexec 'toolweave toolexec' …")
+    env = sub.add_parser("env", help="print the GOFLAGS that make a plain go command build with toolweave")
+    env.add_argument("--format", choices=["sh", "dotenv", "json"], default="sh",
+                     help="sh: export lines for eval; dotenv: KEY=value lines (CI); json")
+    pin = sub.add_parser("pin", help="write the requirements of the drop-in driver into go.mod (committable)")
+    pin.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
     cache = sub.add_parser("cache", help="manage toolweave's cache")
     cache.add_argument("action", choices=["clean", "dir"])
     return parser
@@ -47,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["go"]:
         # Everything after the verb belongs to the go command: no argparse in between.
         from .commands.go import run
+        return run(argv[1:])
+    if argv[:1] == ["toolexec"]:
+        # On the path of every tool call of a drop-in build: nothing else is imported.
+        from .commands.toolexec import run
         return run(argv[1:])
     if argv[:1] in (["diff"], ["list"]):
         from .commands.inspect import run
@@ -61,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     if args.command == "receive":
         from .otlp.live import run
+        return run(args)
+    if args.command == "env":
+        from .commands.env import run
+        return run(args)
+    if args.command == "pin":
+        from .commands.pin import run
         return run(args)
     if args.command == "cache":
         from .commands.cache import run

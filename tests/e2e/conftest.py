@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from buildmodes import MODES
 from e2e_support import Runner
 from toolweave.otlp.receiver import Receiver
 
@@ -32,6 +33,12 @@ def base_env(tw_cache) -> dict:
 @pytest.fixture(scope="session")
 def runner(base_env) -> Runner:
     return Runner(base_env)
+
+
+@pytest.fixture(params=MODES)
+def mode(request) -> str:
+    """Each way of building with toolweave: the front end, -toolexec, GOFLAGS."""
+    return request.param
 
 
 @pytest.fixture

@@ -32,6 +32,13 @@ class Runner:
     def toolweave(self, *args, cwd, env=None, timeout=600) -> Result:
         return self._run([sys.executable, "-m", "toolweave.cli", *args], cwd, env, timeout)
 
+    def build(self, mode: str, verb: str, *args, cwd, env=None, timeout=900) -> Result:
+        """`go verb args…` with weaving, the way `mode` builds (buildmodes.MODES)."""
+        import buildmodes
+
+        proc = buildmodes.go(mode, verb, args, cwd, {**self.env, **(env or {})}, timeout)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
     def go(self, *args, cwd, env=None, timeout=600) -> Result:
         return self._run(["go", *args], cwd, env, timeout)
 

@@ -63,14 +63,14 @@ def spans_module(tmp_path):
     return write_module(tmp_path / "spans", SPANS)
 
 
-def build(runner, module, *flags, out="app"):
+def build(runner, module, *flags, out="app", mode="frontend"):
     binary = module / out
-    runner.toolweave("go", "build", *flags, "-o", str(binary), ".", cwd=module).check()
+    runner.build(mode, "build", *flags, "-o", str(binary), ".", cwd=module).check()
     return binary
 
 
-def test_directive_spans_arrive_as_a_tree(runner, spans_module, receiver):
-    binary = build(runner, spans_module)
+def test_directive_spans_arrive_as_a_tree(runner, spans_module, receiver, mode):
+    binary = build(runner, spans_module, mode=mode)
     res = runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver)).check()
     assert res.stdout.splitlines() == ["2 <nil>", "0 too big"]
     receiver.wait_for(lambda r: len(r.spans()) >= 3)
@@ -84,23 +84,23 @@ def test_directive_spans_arrive_as_a_tree(runner, spans_module, receiver):
     assert {s.resource["service.name"] for s in spans} == {"app"}
 
 
-def test_os_exit_path_loses_nothing(runner, spans_module, receiver):
-    binary = build(runner, spans_module)
+def test_os_exit_path_loses_nothing(runner, spans_module, receiver, mode):
+    binary = build(runner, spans_module, mode=mode)
     res = runner.run([str(binary), "exit"], cwd=spans_module, env=otel_env(receiver))
     assert res.returncode == 3
     receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "work"]) == 2)
 
 
-def test_otel_sdk_disabled_is_a_no_op(runner, spans_module, receiver):
-    binary = build(runner, spans_module)
+def test_otel_sdk_disabled_is_a_no_op(runner, spans_module, receiver, mode):
+    binary = build(runner, spans_module, mode=mode)
     runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver, OTEL_SDK_DISABLED="true")).check()
     assert receiver.spans() == [] and sum(receiver.request_counts().values()) == 0
 
 
-def test_the_users_tree_is_never_written(runner, spans_module):
+def test_the_users_tree_is_never_written(runner, spans_module, mode):
     before = tree_hashes(spans_module)
-    runner.toolweave("go", "build", "-o", os.devnull, "./...", cwd=spans_module).check()
-    runner.toolweave("go", "vet", "./...", cwd=spans_module).check()
+    runner.build(mode, "build", "-o", os.devnull, "./...", cwd=spans_module).check()
+    runner.build(mode, "vet", "./...", cwd=spans_module).check()
     assert tree_hashes(spans_module) == before
 
 
@@ -134,10 +134,10 @@ LOOPVAR = {
 }
 
 
-def test_code_keeps_its_language_version(runner, tmp_path):
+def test_code_keeps_its_language_version(runner, tmp_path, mode):
     module = write_module(tmp_path / "loopvar", LOOPVAR)
     plain = runner.go("run", ".", cwd=module).check()
-    woven = runner.toolweave("go", "run", ".", cwd=module, env={"OTEL_SDK_DISABLED": "true"}).check()
+    woven = runner.build(mode, "run", ".", cwd=module, env={"OTEL_SDK_DISABLED": "true"}).check()
     assert plain.stdout == "333\n"          # go 1.21: one loop variable shared by the closures
     assert woven.stdout == plain.stdout
     assert (module / "go.mod").read_text().count("go 1.21") == 1
@@ -202,22 +202,22 @@ def test_changing_the_runtime_rebuilds_it_and_its_users(runner, spans_module, tm
     assert not any(p.startswith("go.opentelemetry.io/") for p in compiled)
 
 
-def test_panic_reports_the_original_line(runner, tmp_path):
+def test_panic_reports_the_original_line(runner, tmp_path, mode):
     files = dict(SPANS)
     files["main.go"] = files["main.go"].replace("return n * 2", "var xs []int\n        \treturn xs[n]")
     module = write_module(tmp_path / "panics", files)
-    binary = build(runner, module)
+    binary = build(runner, module, mode=mode)
     res = runner.run([str(binary)], cwd=module, env={"OTEL_SDK_DISABLED": "true"})
     assert res.returncode == 2
     line = next(i for i, l in enumerate((module / "main.go").read_text().splitlines(), 1) if "return xs[n]" in l)
     assert f"{module / 'main.go'}:{line}" in res.stderr
 
 
-def test_a_compile_error_is_reported_at_the_original_position(runner, tmp_path):
+def test_a_compile_error_is_reported_at_the_original_position(runner, tmp_path, mode):
     files = dict(SPANS)
     files["main.go"] = files["main.go"].replace("return n * 2", 'var s string = n\n        \treturn n')
     module = write_module(tmp_path / "broken", files)
-    res = runner.toolweave("go", "build", ".", cwd=module)
+    res = runner.build(mode, "build", ".", cwd=module)
     assert res.returncode == 1
     line = next(i for i, l in enumerate((module / "main.go").read_text().splitlines(), 1) if "var s string" in l)
     assert re.search(rf"main\.go:{line}:\d+: cannot use n", res.stderr), res.stderr
@@ -243,16 +243,16 @@ def test_no_go_on_path_is_one_line(runner, spans_module):
 
 @pytest.mark.parametrize("flags", [["-race"], ["-tags", "extra"], ["-trimpath"], ["-cover"]],
                          ids=["race", "tags", "trimpath", "cover"])
-def test_go_flags_pass_through(runner, spans_module, receiver, flags):
+def test_go_flags_pass_through(runner, spans_module, receiver, flags, mode):
     (spans_module / "extra.go").write_text("//go:build extra\n\npackage main\n\nfunc init() { println(\"extra\") }\n")
-    binary = build(runner, spans_module, *flags)
+    binary = build(runner, spans_module, *flags, mode=mode)
     res = runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver, GOCOVERDIR=str(spans_module))).check()
     assert ("extra" in res.stderr) == ("extra" in flags)
     receiver.wait_for(lambda r: any(s.name == "step-one" for s in r.spans()))
 
 
-def test_go_run_passes_program_arguments(runner, spans_module, receiver):
-    res = runner.toolweave("go", "run", ".", "exit", cwd=spans_module, env=otel_env(receiver))
+def test_go_run_passes_program_arguments(runner, spans_module, receiver, mode):
+    res = runner.build(mode, "run", ".", "exit", cwd=spans_module, env=otel_env(receiver))
     assert res.returncode == 1 and "exit status 3" in res.stderr
     receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "work"]) == 2)
 
@@ -292,7 +292,7 @@ CALC = {
 
 
 @pytest.mark.parametrize("own_testmain", [False, True], ids=["generated-testmain", "user-testmain"])
-def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testmain):
+def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testmain, mode):
     files = dict(CALC)
     if own_testmain:
         files["main_test.go"] = """
@@ -309,7 +309,7 @@ def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testma
         """
     module = write_module(tmp_path / "calc", files)
     before = tree_hashes(module)
-    res = runner.toolweave("go", "test", "-count=1", "-v", ".", cwd=module,
+    res = runner.build(mode, "test", "-count=1", "-v", ".", cwd=module,
                            env=otel_env(receiver, TOOLWEAVE_TEST_BOOTSTRAP="1")).check()
     assert "--- PASS: TestAdd" in res.stdout
     receiver.wait_for(lambda r: len(r.spans()) >= 2)
@@ -318,9 +318,9 @@ def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testma
     assert tree_hashes(module) == before
 
 
-def test_go_test_without_asking_starts_no_sdk(runner, tmp_path, receiver):
+def test_go_test_without_asking_starts_no_sdk(runner, tmp_path, receiver, mode):
     module = write_module(tmp_path / "calc", CALC)
-    runner.toolweave("go", "test", "-count=1", ".", cwd=module, env=otel_env(receiver)).check()
+    runner.build(mode, "test", "-count=1", ".", cwd=module, env=otel_env(receiver)).check()
     assert sum(receiver.request_counts().values()) == 0
 
 
@@ -333,7 +333,7 @@ def test_diff_and_list_show_every_injection(runner, spans_module):
     assert re.search(r"main\.go: .*weave-span", listing)
 
 
-def test_cgo_files_are_woven(runner, tmp_path, receiver):
+def test_cgo_files_are_woven(runner, tmp_path, receiver, mode):
     module = write_module(tmp_path / "cgo", {
         "go.mod": "module example.com/cgo\n\ngo 1.22\n",
         "main.go": """
@@ -359,12 +359,12 @@ def test_cgo_files_are_woven(runner, tmp_path, receiver):
             }
         """,
     })
-    binary = build(runner, module)
+    binary = build(runner, module, mode=mode)
     assert runner.run([str(binary)], cwd=module, env=otel_env(receiver)).check().stdout == "42\n"
     receiver.wait_for(lambda r: any(s.name == "compute" for s in r.spans()))
 
 
-def test_go_workspace(runner, tmp_path, receiver):
+def test_go_workspace(runner, tmp_path, receiver, mode):
     root = write_workspace(tmp_path / "work", """
         package main
 

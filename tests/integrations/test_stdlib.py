@@ -27,7 +27,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +35,8 @@ from pathlib import Path
 
 import pytest
 
+import buildmodes
+from buildmodes import MODES
 from toolweave.otlp.model import LogRecord, Metric, Span
 from toolweave.otlp.receiver import Receiver
 from toolweave.otlp.spantree import render
@@ -210,10 +211,11 @@ def one(items: list, what: str, run: Run):
 
 
 class Builder:
-    """`toolweave go build -o TMP/… .` in an app directory, once per (app, disabled set)."""
+    """A woven `go build -o TMP/… .` in an app directory, once per (app, disabled set), the
+    way `mode` builds (buildmodes.MODES: the front end, -toolexec, GOFLAGS)."""
 
-    def __init__(self, env: dict, out_dir: Path, pristine: dict[str, dict[str, str]]):
-        self.env, self.out_dir, self.pristine = env, out_dir, pristine
+    def __init__(self, env: dict, out_dir: Path, pristine: dict[str, dict[str, str]], mode: str = "frontend"):
+        self.env, self.out_dir, self.pristine, self.mode = env, out_dir, pristine, mode
         self.built: dict[tuple[str, str], Path] = {}
         self.failed: dict[tuple[str, str], str] = {}  # a failed build is not retried per test
 
@@ -227,14 +229,13 @@ class Builder:
             if disabled:
                 env["TOOLWEAVE_DISABLED_INTEGRATIONS"] = disabled
             started = time.monotonic()
-            proc = subprocess.run([sys.executable, "-m", "toolweave.cli", "go", "build", "-o", str(out), "."],
-                                  cwd=APPS / app, env=env, capture_output=True, text=True, timeout=900)
+            proc = buildmodes.go(self.mode, "build", ["-o", str(out), "."], APPS / app, env)
             if proc.returncode != 0:
-                self.failed[key] = (f"toolweave go build of {app} (disabled={disabled!r}) failed, "
+                self.failed[key] = (f"{self.mode} build of {app} (disabled={disabled!r}) failed, "
                                     f"exit {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
                 pytest.fail(self.failed[key], pytrace=False)
             assert tree_hashes(APPS / app) == self.pristine[app], f"building {app} wrote into {APPS / app}"
-            print(f"built {app} disabled={disabled!r} in {time.monotonic() - started:.1f}s")
+            print(f"built {app} ({self.mode}) disabled={disabled!r} in {time.monotonic() - started:.1f}s")
             self.built[key] = out
         return self.built[key]
 
@@ -244,9 +245,17 @@ def pristine() -> dict[str, dict[str, str]]:
     return {name: tree_hashes(APPS / name) for name in APP_NAMES}
 
 
-@pytest.fixture(scope="module")
-def build(tw_env, tmp_path_factory, pristine) -> Builder:
-    return Builder(tw_env, tmp_path_factory.mktemp("stdlib-bin"), pristine)
+@pytest.fixture(scope="module", params=MODES)
+def build(request, tw_env, tmp_path_factory, pristine) -> Builder:
+    return Builder(tw_env, tmp_path_factory.mktemp(f"stdlib-bin-{request.param}"), pristine, request.param)
+
+
+def full_matrix_only(build: Builder) -> None:
+    """A configuration of its own costs the drop-in driver a cold build of every package
+    (the compiler's identity carries it): in CI only the front end builds it; the drop-in
+    modes run in scripts/test-matrix (TOOLWEAVE_FULL_MATRIX=1)."""
+    if build.mode != "frontend" and os.environ.get("TOOLWEAVE_FULL_MATRIX") != "1":
+        pytest.skip("a configuration of its own under the drop-in driver: scripts/test-matrix runs it")
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -468,6 +477,7 @@ def test_hand_wrapped_code_is_not_instrumented_twice(build, pg_dsn, tmp_path):
 
 
 def test_disabling_databasesql_removes_exactly_the_db_telemetry(build, pg_dsn, tmp_path):
+    full_matrix_only(build)
     run = run_chain(build, pg_dsn, tmp_path, disabled="databasesql", with_a=False)
     assert run.responses[0][0] == 200, run.responses
     assert not [s for s in run.spans if is_db_span(s)], f"DB spans with databasesql off:\n{run.tree()}"
@@ -481,6 +491,7 @@ def test_disabling_databasesql_removes_exactly_the_db_telemetry(build, pg_dsn, t
 
 
 def test_disabling_nethttp_removes_exactly_the_http_telemetry(build, pg_dsn, tmp_path):
+    full_matrix_only(build)
     run = run_chain(build, pg_dsn, tmp_path, disabled="nethttp")
     status, body = run.responses[0]
     assert status == 200 and json.loads(body)["greeting"] == "HELLO gopher", run.responses
@@ -499,6 +510,7 @@ def test_disabling_nethttp_removes_exactly_the_http_telemetry(build, pg_dsn, tmp
 
 
 def test_disabling_slog_removes_the_log_correlation_and_export(build, pg_dsn, tmp_path):
+    full_matrix_only(build)
     run = run_chain(build, pg_dsn, tmp_path, disabled="slog", with_a=False)
     assert run.responses[0][0] == 200, run.responses
     server = one(run.spans_of("svcb", "SERVER"), "SERVER span of svcb", run)  # tracing still on

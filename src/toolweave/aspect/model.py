@@ -44,3 +44,7 @@ class AspectSet:
 
     def __len__(self) -> int:
         return len(self.aspects)
+
+    def packages(self) -> frozenset:
+        """Every import path woven code may import or link, over all aspects."""
+        return frozenset(p for a in self.aspects for adv in a.advice for p in adv.packages())

@@ -84,6 +84,11 @@ class Advice:
         """The code templates this advice renders (for load-time checks)."""
         return []
 
+    def packages(self) -> frozenset:
+        """Every import path the code this advice weaves may import or link (the drop-in
+        driver resolves them all once per build): its templates' `imports` by default."""
+        return frozenset(path for t in self.templates() for _, path in t.imports)
+
     def apply(self, site, weaver) -> None:
         raise NotImplementedError
 

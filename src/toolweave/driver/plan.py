@@ -45,12 +45,14 @@ def weavable(pkg: Package, protected: frozenset = frozenset()) -> bool:
     """Whether a package may be woven: not the instrumentation itself (rule 1), and not a
     package the runtime depends on (`protected`): code woven there could import the runtime
     and close an import cycle."""
-    path = pkg.path
+    return weavable_path(pkg.path, protected) and bool(pkg.go_files) and not (pkg.is_test_main and pkg.dir == "")
+
+
+def weavable_path(path: str, protected: frozenset = frozenset()) -> bool:
+    """The import-path half of `weavable` (all the drop-in driver knows of a compile)."""
     if is_runtime_import(path) or any(path.startswith(p) or path == p.rstrip("/") for p in NEVER_WOVEN):
         return False
-    if path in protected:
-        return False
-    return bool(pkg.go_files) and not (pkg.is_test_main and pkg.dir == "")
+    return path not in protected
 
 
 def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:

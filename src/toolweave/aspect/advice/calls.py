@@ -25,6 +25,9 @@ class ReplaceFunction(Advice):
         expect(value, str, "a function name such as example.com/pkg.Open", line)
         return cls(*parse_qualified(value, line, "function name"))
 
+    def packages(self):
+        return frozenset({self.path} if self.path else ())
+
     def apply(self, site, weaver):
         fn = site.node.child_by_field_name("function")
         if not self.path or self.path == weaver.fctx.package.import_path:
@@ -62,6 +65,9 @@ class AppendArgs(Advice):
         if not values:
             raise SpecError("values must not be empty", line)
         return cls(parse_type_name(value["type"], line), tuple(code_template(v, line) for v in values))
+
+    def packages(self):
+        return super().packages() | ({self.type.path} if self.type.path else set())
 
     def templates(self):
         return list(self.values)

@@ -30,6 +30,9 @@ class InjectDeclarations(Advice):
     def templates(self):
         return [self.template]
 
+    def packages(self):
+        return super().packages() | frozenset(self.links)
+
     def apply(self, site, weaver):
         if not weaver.once_per_file(id(self)):
             return
@@ -52,6 +55,9 @@ class AddBlankImport(Advice):
         if not value or " " in value or '"' in value:
             raise SpecError(f"bad import path {value!r}", line)
         return cls(value)
+
+    def packages(self):
+        return frozenset({self.path})
 
     def apply(self, site, weaver):
         if self.path not in weaver.blank:

@@ -32,6 +32,9 @@ class AddStructField(Advice):
             raise SpecError(f"bad field name {name!r}", line)
         return cls(name, parse_type_name(value["type"], line))
 
+    def packages(self):
+        return frozenset({self.type.path} if self.type.path else ())
+
     def apply(self, site, weaver):
         struct = site.node.child_by_field_name("type")
         if struct is None or struct.type != "struct_type":
