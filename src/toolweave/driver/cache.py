@@ -90,3 +90,12 @@ def write_atomic(target: str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def read_or_empty(path: str) -> bytes:
+    """A file's bytes, or b"" when it does not exist."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""

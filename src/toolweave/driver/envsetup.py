@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 
 from .cache import Cache, digest, write_atomic
-from .goenv import go_env
+from .goenv import go_env, split_goflags
 from .modfile import Roots, prepare
 from .vendor import overlay_json, vendor_mode
 
@@ -54,7 +54,7 @@ def setup(cwd: str) -> DropInEnv:
     config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
     aspects = load_aspects(config.aspect_files("test"), valid_marks=os.path.join(cache.root, "schema-valid"))
     imports = {p for p in aspects.packages() if "." in p.split("/", 1)[0]}
-    user_flags = [f for f in _split(env.goflags) if not f.startswith(("-toolexec=", "-modfile="))]
+    user_flags = [f for f in split_goflags(env.goflags) if not f.startswith(("-toolexec=", "-modfile="))]
     toolexec = "-toolexec=" + " ".join(toolexec_command())
     ours = [_quote(toolexec)]
     extra = {}
@@ -103,15 +103,6 @@ def stale(modfile: str) -> str | None:
     except (OSError, ValueError):
         return None
     return source["gomod"] if source_digest(source["gomod"]) != source["digest"] else None
-
-
-def _split(goflags: str) -> list[str]:
-    import shlex
-
-    try:
-        return shlex.split(goflags)
-    except ValueError:
-        return goflags.split()
 
 
 def _quote(flag: str) -> str:

@@ -60,3 +60,13 @@ def go_env(cwd: str | None = None, env: dict | None = None) -> GoEnv:
     keys = ["GOROOT", "GOMODCACHE", "GOMOD", "GOWORK", "GOVERSION", "GOFLAGS", "GOCACHE", "GOENV"]
     data = json.loads(run_go(["env", "-json", *keys], cwd=cwd, env=env))
     return GoEnv(*(data.get(k, "") for k in keys))
+
+
+def split_goflags(goflags: str) -> list[str]:
+    """GOFLAGS as the go command splits it: on spaces, honouring quotes."""
+    import shlex
+
+    try:
+        return shlex.split(goflags)
+    except ValueError:
+        return goflags.split()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import runtime
-from .cache import Cache, digest
+from .cache import Cache, digest, read_or_empty
 from .goenv import GoEnv, run_go
 from .langpin import go_line
 
@@ -57,7 +57,7 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
     gomod_path = user_modfile or env.gomod
     with open(gomod_path, "rb") as f:
         gomod = f.read()
-    gosum = _read(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
+    gosum = read_or_empty(gomod_path[:-len(".mod")] + ".sum" if gomod_path.endswith(".mod") else gomod_path + ".sum")
     key = digest("modfile", gomod, gosum, rt, sorted(imports), sorted(replaces.items()), env.goversion,
                  roots.list_args(), cwd, *((vendor.dir, vendor.text) if vendor else ()))
 
@@ -74,8 +74,8 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
             # need, which a main module at go >= 1.17 must list too. MVS keeps the user's
             # newer versions; their sums are in the user's go.sum already.
             lines += [f"require {runtime.MODULE} {runtime.VERSION}", f"replace {runtime.MODULE} => {rt}"]
-            lines += _require_blocks(_read(os.path.join(rt, "go.mod")).decode())
-            sums = _merge_sums(gosum, _read(os.path.join(rt, "go.sum")))
+            lines += _require_blocks(read_or_empty(os.path.join(rt, "go.mod")).decode())
+            sums = _merge_sums(gosum, read_or_empty(os.path.join(rt, "go.sum")))
         lines += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
         with open(os.path.join(tmp, "go.mod"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -121,7 +121,7 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor=Non
         text += [f"replace {mod} {version} => {path}" for mod, version, path in _pinned_workspace_modules(uses, go_env)]
         with open(os.path.join(tmp, "go.work"), "w") as f:
             f.write("\n".join(text) + "\n")
-        sums = _read(env.gowork + ".sum")
+        sums = read_or_empty(env.gowork + ".sum")
         with open(os.path.join(tmp, "go.work.sum"), "wb") as f:
             f.write(sums)
         work_env = {**go_env, "GOWORK": os.path.join(tmp, "go.work")}
@@ -195,13 +195,5 @@ def _work_uses(work: str, base: str) -> list[str]:
 def _max_go(work: str, gomods: list[str]) -> str:
     from .langpin import version_key
 
-    versions = [go_line(work.encode())] + [go_line(_read(p)) for p in gomods]
+    versions = [go_line(work.encode())] + [go_line(read_or_empty(p)) for p in gomods]
     return max((v for v in versions if v), key=version_key, default="1.22")
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        return b""

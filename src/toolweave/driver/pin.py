@@ -37,13 +37,12 @@ import dataclasses
 import json
 import os
 import re
-import shlex
 import tempfile
 from dataclasses import dataclass
 
 from . import runtime
-from .cache import Cache, write_atomic
-from .goenv import GoEnv, go_env, run_go
+from .cache import Cache, write_atomic, read_or_empty
+from .goenv import GoEnv, go_env, run_go, split_goflags
 from .langpin import go_line, version_key
 
 PIN_DIR = ".toolweave"
@@ -98,7 +97,7 @@ def plan(cwd: str, environ: dict | None = None) -> PinPlan:
     root = os.path.dirname(goenv_.gomod)
     packages = pinned_packages(root)
     tools = tools_file(root_package(root), packages)
-    gomod, gosum = _read(goenv_.gomod), _read(os.path.join(root, "go.sum"))
+    gomod, gosum = read_or_empty(goenv_.gomod), read_or_empty(os.path.join(root, "go.sum"))
     tidy = _is_tidy(root, environ)
     new_mod, new_sum = _complete(root, gomod, gosum, tools, packages, tidy, environ)
     desired = {**_runtime_changes(root), TOOLS_FILE: tools, "go.sum": new_sum or None, "go.mod": new_mod}
@@ -150,11 +149,7 @@ def _locate(cwd: str, environ: dict | None) -> tuple[GoEnv, dict]:
 
 
 def _own_goflags(goflags: str) -> str:
-    try:
-        fields = shlex.split(goflags)
-    except ValueError:
-        fields = goflags.split()
-    keep = [f for f in fields if not f.startswith(("-modfile=", "-toolexec=", "-mod="))]
+    keep = [f for f in split_goflags(goflags) if not f.startswith(("-modfile=", "-toolexec=", "-mod="))]
     return " ".join(f'"{f}"' if " " in f else f for f in keep)
 
 
@@ -248,7 +243,7 @@ def _complete(root: str, gomod: bytes, gosum: bytes, tools: bytes, packages: tup
         else:
             run_go(["list", "-mod=mod", flag, "-deps", *packages], cwd=root, env=environ)
         run_go(["mod", "edit", f"-replace={runtime.MODULE}=./{RUNTIME_DIR}", modfile], cwd=root, env=environ)
-        return _read(modfile), _read(os.path.join(scratch, "go.sum"))
+        return read_or_empty(modfile), read_or_empty(os.path.join(scratch, "go.sum"))
 
 
 def _requirements(before: bytes, after: bytes, environ: dict) -> Requirements:
@@ -291,14 +286,6 @@ def _remove_empty_dirs(directory: str, root: str) -> None:
 def _write(path: str, data: bytes) -> None:
     with open(path, "wb") as f:
         f.write(data)
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        return b""
 
 
 def _read_or_none(path: str) -> bytes | None:

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from dataclasses import dataclass
 
-from .cache import Cache, digest
-from .goenv import GoEnv, run_go
+from .cache import Cache, digest, read_or_empty
+from .goenv import GoEnv, run_go, split_goflags
 from .langpin import go_line, version_key
 
 
@@ -74,18 +73,18 @@ def vendor_mode(mod_flag: str | None, goflags: str, env: GoEnv, user_modfile: st
         return None
     flag = mod_flag
     if flag is None:
-        for part in _split(goflags):
+        for part in split_goflags(goflags):
             name, eq, value = part.lstrip("-").partition("=")
             if name == "mod" and eq:
                 flag = value
     config = env.gowork if workspace else (os.path.join(cwd, user_modfile) if user_modfile else env.gomod)
     vendor_dir = os.path.join(os.path.dirname(env.gowork if workspace else env.gomod), "vendor")
-    text = _read(os.path.join(vendor_dir, "modules.txt"))
+    text = read_or_empty(os.path.join(vendor_dir, "modules.txt"))
     if flag:
         if flag != "vendor":
             return None
     else:
-        version = go_line(_read(config))
+        version = go_line(read_or_empty(config))
         if not os.path.isdir(vendor_dir) or not version or version_key(version) < (1, 14):
             return None
         if _for_workspace(text) != workspace:
@@ -217,7 +216,7 @@ def _added_package(cache: Cache, vendor: Vendor, pkg: str, pkg_dir: str) -> dict
         src = os.path.join(pkg_dir, name)
         if name.endswith("_test.go") or name in ("go.mod", "go.sum") or not os.path.isfile(src):
             continue
-        data = _read(src)
+        data = read_or_empty(src)
         out[os.path.join(target, name)] = cache.put("vendor", digest("file", data), data, os.path.splitext(name)[1])
     return out
 
@@ -247,18 +246,3 @@ def _packages(out: str) -> list[tuple[str, str, str, str]]:
 def _for_workspace(text: bytes) -> bool:
     first = text.split(b"\n", 1)[0].decode(errors="replace")
     return first.startswith("## ") and "workspace" in (e.strip() for e in first[3:].split(";"))
-
-
-def _split(goflags: str) -> list[str]:
-    try:
-        return shlex.split(goflags)
-    except ValueError:
-        return goflags.split()
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except (FileNotFoundError, IsADirectoryError):
-        return b""
