@@ -5,8 +5,10 @@ tested in every mode by test_frontend.py.)"""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 import textwrap
 
 import buildmodes
@@ -114,3 +116,21 @@ def test_a_module_file_without_our_runtime_is_one_line(runner, tmp_path):
     assert res.returncode != 0
     ours = [line for line in res.stderr.splitlines() if line.startswith("toolweave:")]
     assert len(ours) == 1 and "toolweave env" in ours[0] and "toolweave pin" in ours[0], res.stderr
+
+
+def test_timings_under_the_drop_in_driver(runner, tmp_path):
+    module = write_module(tmp_path / "many", MANY)
+    records = tmp_path / "timings.jsonl"
+    res = runner.build("goflags", "build", "-o", str(tmp_path / "app"), ".", cwd=module,
+                       env={"TOOLWEAVE_TIMINGS": str(records)}).check()
+    assert res.stderr == ""                         # the driver records, it prints nothing
+    tools = [json.loads(line) for line in records.read_text().splitlines()]
+    compiles = {r["pkg"]: r for r in tools if r["tool"] == "compile"}
+    # the module's packages were compiled (a fresh module), each woven, each timed
+    assert {f"example.com/many/p{i}" for i in range(6)} | {"example.com/many"} <= set(compiles)
+    assert all(compiles[f"example.com/many/p{i}"]["woven"] for i in range(6))
+    assert all(0 < r["self_ns"] <= r["wall_ns"] for r in tools)
+    assert [r["woven"] for r in tools if r["tool"] == "link"] == [True]
+    table = subprocess.run([sys.executable, "-m", "toolweave.driver.timings", str(records)], capture_output=True,
+                           text=True, check=True).stdout
+    assert re.search(r"^\s+compile\s+\d+\s+7\s", table, re.M), table

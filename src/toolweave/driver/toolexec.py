@@ -11,6 +11,8 @@ tool invocation of a build (`go build -toolexec 'toolweave toolexec'`, or GOFLAG
     anything else  -> run as given
 
 A tool call is replaced by the tool (exec), so its output and exit status are the tool's.
+With TOOLWEAVE_TIMINGS=FILE the tool runs as a child instead and the call is recorded in
+FILE (driver/timings.py: wall time from this process's start, toolweave's own share, woven).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import subprocess
 import sys
 
+from ..env import TIMINGS
 from .toolcall import Compile, is_version_probe, link_importcfg, tool_name
 
 EXIT_ERROR = 1
@@ -29,14 +32,32 @@ def run(argv: list[str]) -> int:
         print("toolweave toolexec: usage: go build -toolexec 'toolweave toolexec' …", file=sys.stderr)
         return EXIT_ERROR
     tool, args = argv[0], argv[1:]
-    name = tool_name(tool)
     if is_version_probe(args):
         return _version(tool, args)
+    try:
+        new_args, woven = _rewrite(tool_name(tool), tool, args)
+    except _Refused as err:
+        print(f"toolweave: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    timings = os.environ.get(TIMINGS)
+    if timings:
+        return _timed(timings, tool, new_args, woven)
+    return _exec(tool, new_args)
+
+
+class _Refused(Exception):
+    """A tool call toolweave cannot make as asked; one line for the user."""
+
+
+def _rewrite(name: str, tool: str, args: list[str]) -> tuple[list[str], bool]:
+    """The arguments to run `tool` with, and whether toolweave changed them."""
     if name == "compile":
-        return _compile(tool, args)
-    if name == "link":
-        return _link(tool, args)
-    return _exec(tool, args)
+        new = _compile(args)
+    elif name == "link":
+        new = _link(args)
+    else:
+        new = None
+    return (args, False) if new is None else (new, True)
 
 
 def _exec(tool: str, args: list[str]) -> int:
@@ -44,6 +65,38 @@ def _exec(tool: str, args: list[str]) -> int:
     sys.stderr.flush()
     os.execv(tool, [tool, *args])
     return EXIT_ERROR  # not reached
+
+
+def _timed(path: str, tool: str, args: list[str], woven: bool) -> int:
+    """Run the tool as a child and append its record (timings.py's contract): wall time from
+    this process's start, the part before the tool started counted as toolweave's own."""
+    import time
+
+    from .timings import append, tool_record
+
+    started = _process_start_ns()
+    before = time.time_ns()
+    code = subprocess.call([tool, *args])
+    end = time.time_ns()
+    append(path, tool_record(f"go-{os.getppid()}", tool_name(tool), os.environ.get("TOOLEXEC_IMPORTPATH", ""),
+                             started, end - started, code, woven, self_ns=before - started))
+    return code
+
+
+def _process_start_ns() -> int:
+    """When this process started (Linux: from /proc, so Python's start-up counts as ours);
+    elsewhere, now."""
+    import time
+
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            ticks = int(f.read().rsplit(b")", 1)[1].split()[19])
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+        age = uptime - ticks / os.sysconf("SC_CLK_TCK")
+        return time.time_ns() - int(max(age, 0.0) * 1e9)
+    except (OSError, ValueError, IndexError):
+        return time.time_ns()
 
 
 def _context():
@@ -83,34 +136,30 @@ def with_fingerprint(line: str, fp: str) -> str:
 
 # ----------------------------------------------------------------------------- compile
 
-def _compile(tool: str, args: list[str]) -> int:
+def _compile(args: list[str]) -> list[str] | None:
     call = Compile.parse(args)
-    importcfg = call.flag("-importcfg")
-    if not call.files or not importcfg or not call.flag("-o"):
-        return _exec(tool, args)
-    from .compile import weave_compile, CompileError
+    if not call.files or not call.flag("-importcfg") or not call.flag("-o"):
+        return None
+    from .compile import CompileError, weave_compile
 
     try:
-        new_args = weave_compile(_context(), call)
+        return weave_compile(_context(), call)
     except CompileError as err:
-        print(f"toolweave: {err}", file=sys.stderr)
-        return EXIT_ERROR
-    return _exec(tool, new_args if new_args is not None else args)
+        raise _Refused(str(err)) from None
 
 
 # ----------------------------------------------------------------------------- link
 
-def _link(tool: str, args: list[str]) -> int:
+def _link(args: list[str]) -> list[str] | None:
     importcfg = link_importcfg(args)
     if not importcfg:
-        return _exec(tool, args)
+        return None
     from .compile import complete_link
 
     new_cfg = complete_link(_context(), importcfg)
     if new_cfg is None:
-        return _exec(tool, args)
+        return None
     out = [f"-importcfg={new_cfg}" if a.startswith("-importcfg=") else a for a in args]
     if "-importcfg" in out:
         out[out.index("-importcfg") + 1] = new_cfg
-    return _exec(tool, out)
-
+    return out
