@@ -47,7 +47,9 @@ def test_an_aspect_edit_is_never_served_from_the_cache(runner, tmp_path):
         aspects:
           - id: hello
             join-point:
-              function-body: {function: [{name: step}]}
+              all-of:
+                - package-filter: {root: true}
+                - function-body: {function: [{name: step}]}
             advice:
               - prepend-statements:
                   template: fmt.Print("GREETING ")
