@@ -2,8 +2,10 @@
 
     frontend  toolweave go <verb> …
     toolexec  go <verb> -toolexec '<toolweave> toolexec' …, after `toolweave env` (whose
-              GOFLAGS bring the generated module file; its -toolexec is left out)
-    goflags   go <verb> …, with GOFLAGS exactly as `toolweave env` prints them
+              GOFLAGS bring the generated module file; its -toolexec, the launcher, is
+              left out): every tool call goes through Python
+    goflags   go <verb> …, with GOFLAGS exactly as `toolweave env` prints them: every tool
+              call goes through the launcher (driver/launcher.py), Python only when needed
 
 `go(mode, verb, args, cwd, env)` returns the CompletedProcess of the build.
 """
@@ -45,8 +47,8 @@ def argv_and_env(mode: str, verb: str, args, cwd, env: dict) -> tuple[list[str],
     if mode == "goflags":
         return [go, verb, *args], {**out_env, "GOFLAGS": goflags}
     fields = _goflags_fields(goflags)
-    toolexec = next(f for f in fields if f.startswith("-toolexec="))
-    rest = " ".join(f'"{f}"' if " " in f else f for f in fields if f != toolexec)
+    rest = " ".join(f'"{f}"' if " " in f else f for f in fields if not f.startswith("-toolexec="))
+    toolexec = "-toolexec=" + " ".join(toolexec_command())
     return [go, verb, toolexec, *args], {**out_env, "GOFLAGS": rest}
 
 

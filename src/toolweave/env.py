@@ -11,6 +11,8 @@ VERBOSE = "TOOLWEAVE_VERBOSE"        # "1": say what was woven and what came fro
 TEST_BOOTSTRAP = "TOOLWEAVE_TEST_BOOTSTRAP"   # "1": start the SDK in test binaries too
 DISABLED_INTEGRATIONS = "TOOLWEAVE_DISABLED_INTEGRATIONS"   # comma list of built-ins, or "*"
 PROGRESS = "TOOLWEAVE_PROGRESS"      # "0": no progress line on a terminal (`toolweave go …`)
+LAUNCHER = "TOOLWEAVE_LAUNCHER"      # "0": `toolweave env` names the Python driver, not the launcher
+LAUNCHER_PLAN = "TOOLWEAVE_LAUNCHER_PLAN"   # set by the launcher: write its plan there (driver/launcher.py)
 TIMINGS = "TOOLWEAVE_TIMINGS"        # a file: time every tool run and phase into it (driver/timings.py)
 
 
@@ -29,3 +31,7 @@ def test_bootstrap() -> bool:
 def progress() -> bool:
     """On unless turned off; shown only when stderr is a terminal (driver/progress.py)."""
     return os.environ.get(PROGRESS, "").lower() not in ("0", "false", "no", "off")
+
+
+def launcher() -> bool:
+    return os.environ.get(LAUNCHER, "").lower() not in ("0", "false", "no", "off")

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import buildmodes
 from e2e_support import otel_env, write_module
@@ -57,11 +58,12 @@ def test_an_aspect_edit_is_never_served_from_the_cache(runner, tmp_path):
     """
     files = {**SPANS, "toolweave.yml": "aspects: [extra.yml]\n", "extra.yml": aspect.replace("GREETING", "first")}
     module = write_module(tmp_path / "aspects", files)
-    runner.build("toolexec", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    # GOFLAGS mode: the launcher answers -V=full from its plan, which the edit makes stale
+    runner.build("goflags", "build", "-o", str(module / "app"), ".", cwd=module).check()
     env = {"OTEL_SDK_DISABLED": "true"}
     assert runner.run([str(module / "app")], cwd=module, env=env).check().stdout.startswith("first 2 <nil>")
     (module / "extra.yml").write_text(textwrap.dedent(aspect.replace("GREETING", "second")).lstrip())
-    runner.build("toolexec", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    runner.build("goflags", "build", "-o", str(module / "app"), ".", cwd=module).check()
     assert runner.run([str(module / "app")], cwd=module, env=env).check().stdout.startswith("second 2 <nil>")
 
 
@@ -80,12 +82,19 @@ MANY = {
         	"example.com/many/p3"
         	"example.com/many/p4"
         	"example.com/many/p5"
+        	"example.com/many/util"
         )
 
         func main() {
         	ctx := context.Background()
-        	fmt.Println(p0.F(ctx) + p1.F(ctx) + p2.F(ctx) + p3.F(ctx) + p4.F(ctx) + p5.F(ctx))
+        	fmt.Println(p0.F(ctx) + p1.F(ctx) + p2.F(ctx) + p3.F(ctx) + p4.F(ctx) + p5.F(ctx) + util.Zero())
         }
+    """,
+    "util/util.go": """
+        package util
+
+        // Zero is matched by no aspect: the launcher compiles it without Python.
+        func Zero() int { return 0 }
     """,
     **{f"p{i}/p.go": f"""
         package p{i}
@@ -133,6 +142,61 @@ def test_timings_under_the_drop_in_driver(runner, tmp_path):
     assert all(compiles[f"example.com/many/p{i}"]["woven"] for i in range(6))
     assert all(0 < r["self_ns"] <= r["wall_ns"] for r in tools)
     assert [r["woven"] for r in tools if r["tool"] == "link"] == [True]
+    # GOFLAGS from `toolweave env` name the launcher: Python runs only where an aspect may
+    # match (and for the link); the rest the launcher compiles itself
+    assert {compiles[f"example.com/many/p{i}"]["driver"] for i in range(6)} == {"python"}
+    assert compiles["example.com/many/util"]["driver"] == "launcher"
+    assert not compiles["example.com/many/util"]["woven"]
+    assert {r["driver"] for r in tools if r["tool"] not in ("compile", "link")} <= {"launcher"}
     table = subprocess.run([sys.executable, "-m", "toolweave.driver.timings", str(records)], capture_output=True,
                            text=True, check=True).stdout
     assert re.search(r"^\s+compile\s+\d+\s+7\s", table, re.M), table
+
+
+def test_env_names_the_launcher_unless_told_not_to(runner, tmp_path):
+    """`toolweave env` builds the launcher once (into the cache, with command.json beside it
+    naming the Python driver it hands calls to); TOOLWEAVE_LAUNCHER=0 names Python itself."""
+    module = write_module(tmp_path / "spans", SPANS)
+    fields = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])
+    (toolexec,) = [f.split("=", 1)[1] for f in fields if f.startswith("-toolexec=")]
+    assert toolexec.endswith("/launcher/" + toolexec.split("/launcher/")[1]) and toolexec.endswith("toolweave-toolexec")
+    beside = json.loads((Path(toolexec).parent / "command.json").read_text())
+    assert beside == buildmodes.toolexec_command()
+    again = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])
+    assert again == fields                          # built once: the same path
+    python = buildmodes._goflags_fields(buildmodes.dropin_env(module, {**runner.env, "TOOLWEAVE_LAUNCHER": "0"})["GOFLAGS"])
+    assert "-toolexec=" + " ".join(buildmodes.toolexec_command()) in python
+
+
+def _fingerprint(driver: list[str], module, env) -> str:
+    """The fingerprint a driver adds to the compiler's -V=full line, asked as the go command asks."""
+    tooldir = subprocess.run(["go", "env", "GOTOOLDIR"], env=env, capture_output=True, text=True).stdout.strip()
+    # the driver reads its build from its parent process: a shell in the module stands for go
+    proc = subprocess.run(["sh", "-c", '"$@"; exit $?', "sh", *driver, f"{tooldir}/compile", "-V=full"], cwd=module,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    (line,) = proc.stdout.splitlines()
+    assert line.startswith("compile version go")
+    return line.rsplit("toolweave=", 1)[1]
+
+
+def test_the_fingerprint_follows_what_woven_code_links(runner, tmp_path):
+    """Woven archives depend on packages the go command does not see them import (our runtime,
+    OpenTelemetry): the fingerprint carries where the build resolves those, so an archive woven
+    against one runtime copy is never linked with another (the linker refuses the mismatch).
+    The launcher answers what Python answers, from the plan Python wrote."""
+    module = write_module(tmp_path / "spans", SPANS)
+    variables = buildmodes.dropin_env(module, runner.env)
+    env = {**runner.env, **variables}
+    (launcher,) = [f.split("=", 1)[1] for f in buildmodes._goflags_fields(variables["GOFLAGS"])
+                   if f.startswith("-toolexec=")]
+    python = buildmodes.toolexec_command()
+    first = _fingerprint(python, module, env)
+    assert _fingerprint(python, module, env) == first
+    assert _fingerprint([launcher], module, env) == first        # no plan yet: Python writes it
+    assert _fingerprint([launcher], module, env) == first        # from the plan
+    (module / "go.mod").write_text((module / "go.mod").read_text() + "// a comment\n")
+    assert _fingerprint([launcher], module, env) == first        # the same versions
+    other = {**runner.env, "TOOLWEAVE_CACHE_DIR": str(tmp_path / "other-cache")}
+    other.update(buildmodes.dropin_env(module, other))
+    assert _fingerprint(python, module, other) != first          # another runtime copy

@@ -47,6 +47,11 @@ class JoinPoint:
         """Three-valued, from package facts only: True, False, or None (unknown)."""
         return None
 
+    def package_gate(self):
+        """`package_may_match` as data for the launcher (toolweave.packagegate); None:
+        unknown, which never rules a package out."""
+        return None
+
     def prefilter(self):
         """What a file must contain for this join point to match in it, as data
         (toolweave.prefilter); True: any file. Join points are immutable once built."""

@@ -93,7 +93,7 @@ class DropIn:
         from .langpin import version_key
 
         go = self.module.go_version if self.module else ""
-        parts = [__version__, runtime.fingerprint(), bool(go) and version_key(go) < (1, 22)]
+        parts = [__version__, runtime.fingerprint(), bool(go) and version_key(go) < (1, 22), self.requirements()]
         for path in [self.config.source] if self.config.source else []:
             with open(path, "rb") as f:
                 parts.append(f.read())
@@ -101,3 +101,25 @@ class DropIn:
             with open(path, "rb") as f:
                 parts += [os.path.basename(path), f.read()]
         return digest(*parts)[:16]
+
+    def requirements(self) -> str:
+        """What this build resolves the modules woven code imports to: their selected versions
+        and replacements (our runtime's included, with its directory). The go command keys a
+        woven compile by the imports it sees, not by the ones woven code adds, so without
+        this an archive woven against one OpenTelemetry (or one runtime copy) would be reused
+        in a build that links another: the linker would refuse the mismatch. One `go list -m`
+        with the build's module flags, run only where the fingerprint is computed."""
+        import subprocess
+
+        from .goenv import go_binary
+        from .runtime import closure_modules
+
+        if self.module is None:
+            return ""
+        flags = [f for f in self.parent.nested_flags() if f.split("=", 1)[0] in ("-mod", "-modfile")]
+        fmt = "{{.Path}} {{.Version}}{{with .Replace}} => {{.Path}} {{.Version}} {{.Dir}}{{end}}"
+        go = self.parent.go if os.path.basename(self.parent.go).startswith("go") else go_binary()
+        argv = [go, "list", "-m", "-e", *flags, "-f", fmt,
+                *sorted(closure_modules(self.cache, dict(os.environ)))]
+        proc = subprocess.run(argv, cwd=self.parent.cwd, capture_output=True, text=True)
+        return proc.stdout if proc.returncode == 0 else "unavailable"

@@ -43,6 +43,23 @@ def toolexec_command() -> list[str]:
     return [found, "toolexec"] if found else [sys.executable, "-m", "toolweave.cli", "toolexec"]
 
 
+def _driver(cache: Cache, env: dict) -> list[str]:
+    """The launcher (driver/launcher.py), unless TOOLWEAVE_LAUNCHER=0 or it cannot be built;
+    then the Python driver, which does the same work more slowly."""
+    from .. import env as tw_env
+    from .launcher import LauncherError, launcher
+
+    command = toolexec_command()
+    if not tw_env.launcher():
+        return command
+    try:
+        return [launcher(cache, command, env)]
+    except (LauncherError, OSError) as err:
+        print(f"toolweave: warning: the launcher could not be built, so every tool call starts Python: {err}",
+              file=sys.stderr)
+        return command
+
+
 def setup(cwd: str) -> DropInEnv:
     """Generate (or reuse) the module file for the module at `cwd`; the environment to use."""
     from ..aspect import load_aspects
@@ -55,7 +72,7 @@ def setup(cwd: str) -> DropInEnv:
     aspects = load_aspects(config.aspect_files("test"), valid_marks=os.path.join(cache.root, "schema-valid"))
     imports = {p for p in aspects.packages() if "." in p.split("/", 1)[0]}
     user_flags = [f for f in split_goflags(env.goflags) if not f.startswith(("-toolexec=", "-modfile="))]
-    toolexec = "-toolexec=" + " ".join(toolexec_command())
+    toolexec = "-toolexec=" + " ".join(_driver(cache, base_env))
     ours = [_quote(toolexec)]
     extra = {}
     if imports:

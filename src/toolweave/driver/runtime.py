@@ -56,16 +56,26 @@ def closure(cache: Cache, env: dict) -> frozenset:
     Woven code that imports the runtime must never go into one of them: logr, say, is
     imported by OpenTelemetry, so rewriting its slog.New call to the runtime's would close an
     import cycle. Computed once per runtime content and Go version."""
+    return frozenset(_closure(cache, env)["packages"])
+
+
+def closure_modules(cache: Cache, env: dict) -> frozenset:
+    """The modules those packages come from (the runtime module's own included)."""
+    return frozenset(_closure(cache, env)["modules"])
+
+
+def _closure(cache: Cache, env: dict) -> dict:
     import json
 
     from .goenv import run_go
 
-    key = digest("closure", fingerprint(), env.get("GOTOOLCHAIN", ""), env.get("PATH", ""))
+    key = digest("closure-2", fingerprint(), env.get("GOTOOLCHAIN", ""), env.get("PATH", ""))
     known = cache.get("closure", key, ".json")
     if known is not None:
-        return frozenset(json.loads(known))
-    out = run_go(["list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./..."],
+        return json.loads(known)
+    out = run_go(["list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}} {{.Module.Path}}{{end}}", "./..."],
                  cwd=runtime_dir(cache), env={**env, "GOWORK": "off", "GOFLAGS": "-mod=mod"})
-    paths = sorted({line.strip() for line in out.splitlines() if line.strip()})
-    cache.put("closure", key, json.dumps(paths).encode(), ".json")
-    return frozenset(paths)
+    pairs = [line.split() for line in out.splitlines() if len(line.split()) == 2]
+    found = {"packages": sorted({p for p, _ in pairs}), "modules": sorted({m for _, m in pairs})}
+    cache.put("closure", key, json.dumps(found).encode(), ".json")
+    return found

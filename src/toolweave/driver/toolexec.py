@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 
-from ..env import TIMINGS
+from ..env import LAUNCHER_PLAN, TIMINGS, verbose
 from .toolcall import Compile, is_version_probe, link_importcfg, tool_name
 
 EXIT_ERROR = 1
@@ -32,6 +32,9 @@ def run(argv: list[str]) -> int:
         print("toolweave toolexec: usage: go build -toolexec 'toolweave toolexec' …", file=sys.stderr)
         return EXIT_ERROR
     tool, args = argv[0], argv[1:]
+    plan = os.environ.pop(LAUNCHER_PLAN, None)
+    if plan:
+        _write_plan(plan)
     if is_version_probe(args):
         return _version(tool, args)
     try:
@@ -78,8 +81,9 @@ def _timed(path: str, tool: str, args: list[str], woven: bool) -> int:
     before = time.time_ns()
     code = subprocess.call([tool, *args])
     end = time.time_ns()
-    append(path, tool_record(f"go-{os.getppid()}", tool_name(tool), os.environ.get("TOOLEXEC_IMPORTPATH", ""),
-                             started, end - started, code, woven, self_ns=before - started))
+    record = tool_record(f"go-{os.getppid()}", tool_name(tool), os.environ.get("TOOLEXEC_IMPORTPATH", ""),
+                         started, end - started, code, woven, self_ns=before - started)
+    append(path, {**record, "driver": "python"})     # the launcher's records say "launcher"
     return code
 
 
@@ -99,11 +103,29 @@ def _process_start_ns() -> int:
         return time.time_ns()
 
 
-def _context():
-    from .dropin import DropIn
-    from .parent import parent_build
+_CONTEXT = []
 
-    return DropIn(parent_build())
+
+def _context():
+    """The DropIn context of this tool call (one per process)."""
+    if not _CONTEXT:
+        from .dropin import DropIn
+        from .parent import parent_build
+
+        _CONTEXT.append(DropIn(parent_build()))
+    return _CONTEXT[0]
+
+
+def _write_plan(path: str) -> None:
+    """The launcher asked for its plan (driver/launcher.py); a plan that cannot be made only
+    means the next calls come to Python too, so this never fails the build."""
+    from .launcher import write_plan
+
+    try:
+        write_plan(_context(), path)
+    except Exception as err:
+        if verbose():
+            print(f"toolweave: launcher plan not written ({type(err).__name__}: {err})", file=sys.stderr)
 
 
 def _version(tool: str, args: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...packagegate import any_of, may
 from ...prefilter import has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
@@ -53,6 +54,9 @@ class FunctionCall(JoinPoint):
         if not self.path or package.imports is None or self.path == package.import_path:
             return None
         return None if self.path in package.imports else False
+
+    def package_gate(self):
+        return may(any_of(["path", self.path], ["imports", self.path])) if self.path else None
 
     def prefilter(self):
         return has(self.name.encode())

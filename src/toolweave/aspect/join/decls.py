@@ -41,6 +41,9 @@ class DeclarationOf(JoinPoint):
             return None
         return package.import_path == self.path
 
+    def package_gate(self):
+        return ["path", self.path] if self.path else None
+
     def prefilter(self):
         return has(self.name.encode())
 

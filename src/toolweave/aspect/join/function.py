@@ -154,5 +154,8 @@ class FunctionBody(JoinPoint):
     def package_may_match(self, package):
         return self.inner.package_may_match(package)
 
+    def package_gate(self):
+        return self.inner.package_gate()
+
     def prefilter(self):
         return self.inner.prefilter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import packagegate
 from ...prefilter import all_of, any_of
 from ..errors import SpecError
 from ..registry import ANY, JoinPoint, expect, join_point
@@ -35,6 +36,9 @@ class AllOf(JoinPoint):
             return False
         return True if all(a is True for a in answers) else None
 
+    def package_gate(self):
+        return packagegate.all_of(*(c.package_gate() for c in self.children))
+
     def prefilter(self):
         return all_of(*(c.prefilter() for c in self.children))
 
@@ -59,6 +63,9 @@ class OneOf(JoinPoint):
             return True
         return False if all(a is False for a in answers) else None
 
+    def package_gate(self):
+        return packagegate.any_of(*(c.package_gate() for c in self.children))
+
     def prefilter(self):
         return any_of(*(c.prefilter() for c in self.children))
 
@@ -78,3 +85,6 @@ class Not(JoinPoint):
     def package_may_match(self, package):
         answer = self.child.package_may_match(package)
         return None if answer is None else not answer
+
+    def package_gate(self):
+        return packagegate.negate(self.child.package_gate())

@@ -41,6 +41,9 @@ class ImportPath(_PackageJoinPoint):
             return None if fctx is None else False
         return package.import_path == self.path
 
+    def package_gate(self):
+        return ["path", self.path]
+
 
 @join_point("package-name")
 class PackageName(_PackageJoinPoint):
@@ -59,6 +62,9 @@ class PackageName(_PackageJoinPoint):
         if not name and fctx is not None:
             name = fctx.package_clause_name
         return None if not name else name == self.name
+
+    def package_gate(self):
+        return ["name", self.name]
 
 
 def glob_regex(pattern: str) -> re.Pattern:
@@ -128,6 +134,10 @@ class PackageFilter(_PackageJoinPoint):
             return None if fctx is None else False
         return bool(self.regex.match(package.import_path))
 
+    def package_gate(self):
+        pattern = None if self.regex is None else self.regex.pattern
+        return ["root", pattern] if self.root else ["glob", pattern]
+
 
 @join_point("test-main")
 class TestMain(_PackageJoinPoint):
@@ -140,6 +150,9 @@ class TestMain(_PackageJoinPoint):
 
     def decide(self, package, fctx):
         return package.test_main == self.want
+
+    def package_gate(self):
+        return ["testmain", self.want]
 
 
 @join_point("configuration")

@@ -38,6 +38,9 @@ class StructDefinition(JoinPoint):
             return None
         return package.import_path == self.path
 
+    def package_gate(self):
+        return ["path", self.path] if self.path else None
+
     def prefilter(self):
         return all_of(has(self.name.encode()), has(b"struct"))
 

@@ -1,0 +1,3 @@
+module toolweave.dev/launcher
+
+go 1.22

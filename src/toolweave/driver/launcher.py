@@ -1,0 +1,126 @@
+"""The drop-in driver's launcher: a small Go program (data/launcher) that the go command
+runs for every tool call instead of Python, and the plan it reads.
+
+Python's start-up alone (tens of milliseconds) is more than the whole no-match budget of a
+compile, and a build makes hundreds of tool calls, most of which toolweave leaves alone.
+The launcher answers those itself: `-V=full` from the plan's fingerprint, non-compile tools
+and compiles of packages no aspect can match by running the tool. Everything else, and any
+call whose plan is missing or stale, it hands to `toolweave toolexec` with the plan's path
+in TOOLWEAVE_LAUNCHER_PLAN, and Python writes the plan there for the next calls.
+
+The plan (JSON) holds the fingerprint, the aspects' package gates and file prefilters (both
+data: toolweave.packagegate, toolweave.prefilter), the packages never woven, and the size
+and modification time of every file it was made from, taken before they were read: an edit
+at any moment makes it stale. Its key (computed by the launcher only) is the module
+directory, the verb, the go command, the variables that select aspects or the module graph
+(GOFLAGS, GOWORK) and the build's own -mod/-modfile flags.
+
+The launcher is built once per source and toolweave command into the cache, with the go
+command found on PATH; `toolweave env` names it in GOFLAGS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .cache import Cache, digest, write_atomic
+
+FORMAT = "1"                 # data/launcher/main.go's planFormat
+SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "launcher")
+NAME = "toolweave-toolexec"
+COMMAND = "command.json"     # beside the launcher: how it runs `toolweave toolexec`
+
+
+class LauncherError(Exception):
+    pass
+
+
+def launcher(cache: Cache, command: list[str], env: dict | None = None) -> str:
+    """The launcher's path, built on first use; `command` runs `toolweave toolexec`."""
+    files = sorted(os.listdir(SOURCE))
+    parts = [FORMAT, json.dumps(command), sys.platform]
+    for name in files:
+        with open(os.path.join(SOURCE, name), "rb") as f:
+            parts += [name, f.read()]
+    key = digest(*parts)[:24]
+
+    def fill(tmp: str) -> None:
+        build_env = {**(env or os.environ), "GOFLAGS": "", "GOWORK": "off", "CGO_ENABLED": "0",
+                     "GO111MODULE": "on"}
+        proc = subprocess.run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", os.path.join(tmp, NAME), "."],
+                              cwd=SOURCE, env=build_env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise LauncherError(proc.stderr.strip() or "go build failed")
+        write_atomic(os.path.join(tmp, COMMAND), json.dumps(command).encode())
+
+    return os.path.join(cache.directory("launcher", key, fill), NAME)
+
+
+# ----------------------------------------------------------------------------- the plan
+
+def write_plan(ctx, path: str) -> None:
+    """Write the plan of this tool call's build (a DropIn context) at `path`. Inputs are
+    stat'ed before they are read (go.mod excepted: finding the module reads it, and only its
+    go line's side of 1.22 is in the fingerprint)."""
+    from .. import __file__ as package_init
+    from ..config import CONFIG_NAME
+    from . import runtime
+    from .plan import NEVER_WOVEN
+
+    module = ctx.module
+    if module is None:
+        return
+    inputs = [_stat(os.path.join(module.dir, "go.mod")), _stat(os.path.join(module.dir, CONFIG_NAME)),
+              _stat(package_init)]
+    for base, dirs, names in os.walk(runtime.source_dir()):
+        dirs.sort()
+        inputs += [_stat(base)] + [_stat(os.path.join(base, n)) for n in sorted(names)]
+    inputs += [_stat(p) for p in ctx.aspect_files]
+    inputs += [_stat(p) for p in _module_graph_files(ctx, module.dir)]
+    plan = {
+        "format": FORMAT,
+        "fingerprint": ctx.fingerprint(),
+        "inputs": inputs,
+        "never": list(NEVER_WOVEN),
+        "runtime": runtime.MODULE,
+        "protected": sorted(ctx.protected),
+        "module_path": module.path,
+        "module_dir": module.dir,
+        "aspects": [{"gate": a.join_point.package_gate(), "prefilter": a.join_point.prefilter()}
+                    for a in ctx.aspects.aspects],
+    }
+    write_atomic(path, json.dumps(plan).encode())
+
+
+def _module_graph_files(ctx, module_dir: str) -> list[str]:
+    """The files the build's module graph comes from (the fingerprint has its selected
+    versions): go.sum, a -modfile and its sum file, and every place a go.work may be."""
+    from .goenv import split_goflags
+
+    out = [os.path.join(module_dir, "go.sum")]
+    flags = split_goflags(os.environ.get("GOFLAGS", "")) + ctx.parent.nested_flags()
+    for flag in flags:
+        if flag.startswith("-modfile="):
+            modfile = os.path.join(ctx.parent.cwd, flag.split("=", 1)[1])
+            out += [modfile, modfile[:-4] + ".sum" if modfile.endswith(".mod") else modfile + ".sum"]
+    work = os.environ.get("GOWORK", "")
+    if work and work != "off":
+        out += [work, work + ".sum"]
+    d = ctx.parent.cwd
+    while True:
+        out.append(os.path.join(d, "go.work"))
+        up = os.path.dirname(d)
+        if up == d:
+            return out
+        d = up
+
+
+def _stat(path: str) -> dict:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return {"path": path, "size": -1, "mtime": 0}
+    return {"path": path, "size": st.st_size, "mtime": st.st_mtime_ns}

@@ -1,0 +1,114 @@
+"""Package gates (toolweave.packagegate) are package_may_match as data: the launcher rules a
+compile out from them without Python, so for every aspect toolweave ships, and for join
+points of every kind, a gate must answer exactly what package_may_match answers."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import pytest
+
+from toolweave import packagegate
+from toolweave.aspect import load_aspect_text, load_aspects
+from toolweave.aspect.facts import PackageFacts
+from toolweave.config import BUILTIN_DIR, OPTIONAL_DIR
+
+SHIPPED = sorted(glob.glob(os.path.join(BUILTIN_DIR, "*.yml")) + glob.glob(os.path.join(OPTIONAL_DIR, "*.yml")))
+
+PACKAGES = [
+    PackageFacts(import_path="example.com/app", name="main", imports=frozenset({"fmt", "net/http", "os", "log"}),
+                 main_module="example.com/app", module_rel="."),
+    PackageFacts(import_path="example.com/app/store", name="store", imports=frozenset({"database/sql", "context"}),
+                 main_module="example.com/app", module_rel="store"),
+    PackageFacts(import_path="example.com/app.test", name="main", imports=frozenset({"os", "testing"}),
+                 main_module="example.com/app", module_rel=".", test_main=True),
+    PackageFacts(import_path="net/http", name="http", imports=frozenset({"context", "net", "log/slog"})),
+    PackageFacts(import_path="database/sql", name="sql", imports=frozenset({"context", "database/sql/driver"})),
+    PackageFacts(import_path="log/slog", name="slog", imports=frozenset({"context", "log"})),
+    PackageFacts(import_path="strings", name="strings", imports=frozenset({"unicode"})),
+    PackageFacts(import_path="github.com/lib/pq", name="pq", imports=frozenset({"database/sql", "net"})),
+    PackageFacts(import_path="github.com/x/y/internal/z", name="z", imports=frozenset({"log/slog", "os"})),
+]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=os.path.basename)
+def test_every_shipped_aspect_gate_agrees_with_package_may_match(path):
+    for aspect in load_aspects([path]).aspects:
+        gate = aspect.join_point.package_gate()
+        for pkg in PACKAGES:
+            assert packagegate.evaluate(gate, pkg) == aspect.join_point.package_may_match(pkg), \
+                (aspect.id, pkg.import_path, gate)
+
+
+JOIN_POINTS = [
+    "import-path: net/http",
+    "package-name: main",
+    "package-filter: 'github.com/**'",
+    "package-filter: {root: true}",
+    "package-filter: {root: true, pattern: 'st*'}",
+    "test-main: true",
+    "function-call: database/sql.Open",
+    "function-call: Open",
+    "declaration-of: net/http.DefaultClient",
+    "struct-definition: net/http.Request",
+    "function-body: {function: [{name: F}]}",
+    "directive: 'weave:span'",
+    "configuration: {mode: x}",
+    "all-of: [{package-name: main}, {function-call: os.Exit}]",
+    "one-of: [{import-path: strings}, {function-call: log.Fatal}]",
+    "not: {package-filter: {root: true}}",
+    "not: {one-of: [{import-path: strings}, {directive: 'weave:span'}]}",
+]
+
+
+@pytest.mark.parametrize("join_point", JOIN_POINTS)
+def test_gates_of_every_kind_agree_with_package_may_match(join_point):
+    text = f"aspects:\n  - id: a\n    join-point:\n      {join_point}\n    advice:\n      - add-blank-import: example.com/telemetry\n"
+    (aspect,) = load_aspect_text(text, "gate.yml").aspects
+    gate = aspect.join_point.package_gate()
+    for pkg in PACKAGES:
+        answer = aspect.join_point.package_may_match(pkg)
+        if join_point.startswith("configuration"):
+            assert gate is None       # decided by the tool's configuration: never ruled out
+        else:
+            assert packagegate.evaluate(gate, pkg) == answer, (pkg.import_path, gate)
+
+
+FILES = [
+    b"package main\n\nfunc main() { os.Exit(run()) }\n",
+    b"package store\n\n//weave:span\nfunc Get() { db, _ := sql.Open(\"pq\", dsn) }\n",
+    "package z\n\n// caf\u00e9 \u2014 slog.InfoContext(ctx, \"x\")\n".encode(),
+    b"",
+]
+
+
+def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
+    """The Go side (data/launcher/gate_test.go) answers every case as Python's evaluators."""
+    import json
+    import shutil
+    import subprocess
+
+    from toolweave.driver.launcher import SOURCE
+    from toolweave.prefilter import may_match
+
+    aspects = [a for path in SHIPPED for a in load_aspects([path]).aspects]
+    for jp in JOIN_POINTS:
+        text = f"aspects:\n  - id: a\n    join-point:\n      {jp}\n    advice:\n      - add-blank-import: example.com/t\n"
+        aspects += load_aspect_text(text, "gate.yml").aspects
+    cases = []
+    for aspect in aspects:
+        gate, prefilter = aspect.join_point.package_gate(), aspect.join_point.prefilter()
+        for pkg, data in zip(PACKAGES, FILES * 3):
+            facts = {"import_path": pkg.import_path, "name": pkg.name, "imports": sorted(pkg.imports),
+                     "module_rel": pkg.module_rel, "test_main": pkg.test_main}
+            cases.append({"gate": gate, "prefilter": prefilter, "file": data.decode("latin-1"), "facts": facts,
+                          "gated": packagegate.evaluate(gate, pkg), "filtered": may_match(prefilter, data)})
+    assert {c["gated"] for c in cases} == {True, False, None} and {c["filtered"] for c in cases} == {True, False}
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    env = {**os.environ, "TOOLWEAVE_GATE_CASES": str(tmp_path / "cases.json"), "GOFLAGS": "", "GOWORK": "off",
+           "CGO_ENABLED": "0"}
+    proc = subprocess.run([shutil.which("go"), "test", "-count=1", "-v", "-run", "TestGatesAndPrefilters", "."],
+                          cwd=SOURCE, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(cases)} cases agree" in proc.stdout
