@@ -20,7 +20,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from buildbench import App, Variant, measure  # noqa: E402
+from buildbench import TOOLWEAVE, App, Variant, measure  # noqa: E402
 
 EXAMPLE = os.path.normpath(os.path.join(HERE, os.pardir, "examples", "service"))
 SCENARIOS = ("cold", "noop", "incremental")
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     if not chosen <= set(SCENARIOS) or args.runs < 1:
         parser.error(f"scenarios must be among {','.join(SCENARIOS)} and runs >= 1")
     app = App("example", "examples/service (HTTP API, SQLite via modernc, worker, //weave:span and //weave:log)",
-              (Variant("plain", EXAMPLE, False), Variant("toolweave", EXAMPLE, True)), edited="store.go")
+              (Variant("plain", EXAMPLE), Variant("toolweave", EXAMPLE, TOOLWEAVE)), edited="store.go")
     with tempfile.TemporaryDirectory(prefix="toolweave-bench-") as root:
         result = measure(app, root, os.path.join(root, "twcache"),
                          {s: (args.runs if s in chosen else 0) for s in SCENARIOS})

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The benchmark runner: build, runtime and allocation figures of toolweave against plain and
-hand-instrumented builds, each target with its measured value and PASS/FAIL (not a test; not
-in CI).
+hand-instrumented builds and against Orchestrion, each target with its measured value and
+PASS/FAIL (not a test; not in CI).
 
-    python3 bench/run.py            # full: under 20 minutes on 2 cores; writes docs/benchmarks.md
-    python3 bench/run.py --quick    # under 5 minutes: a smoke test (cold builds of largeidle only)
+    python3 bench/run.py            # full: 35-45 minutes on 2 cores; writes docs/benchmarks.md
+    python3 bench/run.py --quick    # ~10 minutes: a smoke test (cold builds of largeidle only)
     python3 bench/run.py --oss-cold # full, plus cold builds of the open-source service (+~12 min)
+    python3 bench/run.py --variants plain,manual,toolweave   # without the peers (as before them)
 
 Apps (bench/apps/README.md):
   multi      HTTP server + client, database/sql on SQLite, slog, //weave:span: unmodified
@@ -13,6 +14,14 @@ Apps (bench/apps/README.md):
   largeidle  200 generated packages no aspect matches: toolweave's cost with nothing to do;
   miniflux   an open-source RSS reader service (net/http, database/sql on PostgreSQL, slog;
              88 packages), fetched from the Go module proxy at the pinned version below.
+Build variants on multi and largeidle: plain, manual (multi), toolweave (`toolweave go build`),
+toolweave-toolexec (`go build -toolexec` with the GOFLAGS of `toolweave env`) and orchestrion
+(DataDog's Orchestrion, pinned in a copy of the app: bench/orchestrion.py); miniflux: plain and
+toolweave. Without the peers (`--variants plain,manual,toolweave`) a full run took 17-19
+minutes on 2 cores and --quick under 5. The peers add their warm-up builds, Orchestrion's pin
+(go get, go mod tidy: ~5 s) and, the first time on a machine, its binary (~1.5 min) and module
+downloads; and each cold round of multi ~150 s of CPU per peer (~1.3 min of wall each on 2 idle
+cores, estimated), of largeidle ~45 s: expect a full run of 35-45 minutes, --quick ~10.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -22,6 +31,7 @@ charts (bench/report.py). Run on an idle machine: other load widens every spread
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -39,6 +49,7 @@ sys.path.insert(0, BENCH)
 import allocbench  # noqa: E402
 import buildbench  # noqa: E402
 import loadbench  # noqa: E402
+import orchestrion  # noqa: E402
 import report  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
@@ -47,9 +58,10 @@ MULTI = os.path.join(BENCH, "apps", "multi")
 
 # Per mode: runs per build scenario and app, runtime and allocation settings.
 MODES = {
-    # multi's cold rounds are the bulk of a full run: each compiles SQLite (modernc) and, twice,
-    # the OpenTelemetry SDK from scratch (~2.5 min on 2 cores); with 5 of them a full run takes
-    # 17-19 minutes. `--cold-runs N` changes every cold scenario.
+    # multi's cold rounds are the bulk of a full run: each compiles SQLite (modernc) and, three
+    # times, the OpenTelemetry SDK from scratch and once Orchestrion's dd-trace-go (~2.5 min on
+    # 2 cores without the peers, ~5 with); with 5 of them a full run takes 17-19 minutes without
+    # the peers. `--cold-runs N` changes every cold scenario.
     "full": {"runs": {"multi": {"cold": 5, "noop": 5, "incremental": 5},
                       "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
@@ -63,11 +75,18 @@ MODES = {
 }
 
 
+def peers(src: str) -> tuple[Variant, ...]:
+    """The drop-in driver and Orchestrion on the unmodified source (bench/buildbench.py)."""
+    return (Variant("toolweave-toolexec", src, buildbench.TOOLEXEC),
+            Variant("orchestrion", src, buildbench.ORCHESTRION))
+
+
 def multi_app() -> App:
     plain, manual = os.path.join(MULTI, "plain"), os.path.join(MULTI, "manual")
     return App("multi", "HTTP server and client, database/sql on SQLite (modernc), slog and a //weave:span "
                "function (bench/apps/multi); manual = the same program instrumented by hand.",
-               (Variant("plain", plain, False), Variant("manual", manual, False), Variant("toolweave", plain, True)),
+               (Variant("plain", plain), Variant("manual", manual), Variant("toolweave", plain, buildbench.TOOLWEAVE),
+                *peers(plain)),
                edited="app.go")
 
 
@@ -76,8 +95,9 @@ def largeidle_app(root: str) -> App:
     subprocess.run([sys.executable, os.path.join(BENCH, "apps", "largeidle", "gen.py"), src], check=True,
                    stdout=subprocess.DEVNULL)
     return App("largeidle", "200 generated packages of 5 files (bench/apps/largeidle/gen.py) that no aspect "
-               "matches: toolweave's cost when it has nothing to weave.",
-               (Variant("plain", src, False), Variant("toolweave", src, True)),
+               "matches: toolweave's cost when it has nothing to weave (Orchestrion's tracer integration still weaves "
+               "the runtime package, and its pin raises the go line from 1.22 to 1.26.0).",
+               (Variant("plain", src), Variant("toolweave", src, buildbench.TOOLWEAVE), *peers(src)),
                packages=("./...",), edited="internal/p100/f0.go", binary=False)
 
 
@@ -93,7 +113,7 @@ def miniflux_app(root: str) -> App:
     subprocess.run(["go", "mod", "download"], check=True, cwd=src)
     return App("miniflux", f"{OSS_MODULE}@{OSS_VERSION}, an open-source RSS reader service (net/http, "
                "database/sql on PostgreSQL via lib/pq, slog; 88 packages, 441 Go files) from the Go module proxy.",
-               (Variant("plain", src, False), Variant("toolweave", src, True)),
+               (Variant("plain", src), Variant("toolweave", src, buildbench.TOOLWEAVE)),
                edited="internal/http/server/middleware.go")
 
 
@@ -166,7 +186,7 @@ def info(mode: str, argv: list[str]) -> dict:
     return {"started": _now(), "mode": mode, "go": go, "python": platform.python_version(), "cpus": os.cpu_count(),
             "platform": platform.platform(), "toolweave_source": _fingerprint(), "loadavg_before": os.getloadavg(),
             "command": " ".join(["python3 bench/run.py", *argv]).strip(),
-            "oss": {"module": OSS_MODULE, "version": OSS_VERSION, "package": "."}}
+            "oss": {"module": OSS_MODULE, "version": OSS_VERSION, "package": "."}, "orchestrion": orchestrion.info()}
 
 
 def _now() -> str:
@@ -193,11 +213,12 @@ def _fingerprint() -> str:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="one run of each: under 5 minutes, no docs")
+    parser.add_argument("--quick", action="store_true", help="a smoke test (~10 minutes with the peers), no docs")
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
     parser.add_argument("--only", default="build,runtime,allocs", help="comma list of build,runtime,allocs")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
+    parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
@@ -217,7 +238,13 @@ def main(argv=None) -> int:
                 if args.cold_runs is not None and (runs["cold"] or name != "miniflux" or args.oss_cold):
                     runs["cold"] = args.cold_runs
                 print(f"\n== build: {name} ==", flush=True)
-                results["build"][name] = buildbench.measure(makers[name](), root, twcache, runs)
+                app = makers[name]()
+                if args.variants:
+                    keep = set(args.variants.split(","))
+                    app = dataclasses.replace(app, variants=tuple(v for v in app.variants if v.name in keep))
+                    if not app.variants:
+                        continue
+                results["build"][name] = buildbench.measure(app, root, twcache, runs)
         if "runtime" in only:
             print("\n== runtime: multi under load ==", flush=True)
             results["runtime"] = {"multi": loadbench.measure(workdir=_subdir(root, "load"), **settings["load"])}
