@@ -434,6 +434,49 @@ def build_lines(build: dict, charts: set[str]) -> list[str]:
     return lines
 
 
+def tax_lines(tax: dict) -> list[str]:
+    """The drop-in driver's no-match tax per app and driver (bench/taxbench.py)."""
+    lines = ["## No-match tax of the drop-in driver", ""]
+    for name, data in tax.items():
+        drivers = data.get("drivers") or {}
+        if not drivers:
+            continue
+        rounds = ", ".join(f"{d} {n}" for d, n in (data.get("rounds") or {}).items())
+        lines += [f"### {name}", "",
+                  f"Cold builds of {name} (`go build {' '.join(data.get('packages', []))}`: nothing to weave; "
+                  "empty GOCACHE and toolweave cache) with the GOFLAGS of `toolweave env` and "
+                  f"`TOOLWEAVE_TIMINGS` set (rounds: {rounds}); **launcher** is the default driver "
+                  "`toolweave env` names (a Go program that starts Python only for packages an aspect "
+                  "may match), **python** the one it names with `TOOLWEAVE_LAUNCHER=0` (`toolweave "
+                  "toolexec`: Python for every call). `self_ns` is the time from the driver process's "
+                  "start until the tool started: toolweave's own cost for that call. The tax per "
+                  "compile is `self_ns` summed over every tool call (compile, asm, …) divided by the "
+                  "number of compiles; medians over rounds, [min–max]. `toolweave env` (cold: it "
+                  "builds the launcher too) runs before the build and is not in the tax.", ""]
+        rows = []
+        for d, r in drivers.items():
+            own = r.get("launcher_compile_self_ms") if d == "launcher" else r.get("python_compile_self_ms")
+            dist = DASH
+            if own:
+                dist = " / ".join(fmt_ms(own[q]) for q in ("median", "p90", "max"))
+                dist += f" ({fmt_ms(own['mean'])})" if "mean" in own else ""
+            total = r.get("self_total_ms")
+            rows.append([d, fmt_median(r.get("compiles"), fmt_int), fmt_median(r.get("compiles_python"), fmt_int),
+                         dist, fmt_median({"median": total["median"] / 1000} if total else None, fmt_num),
+                         fmt_range(r.get("tax_per_compile_ms"), fmt_ms), fmt_range(r.get("build_wall_s"), fmt_num),
+                         fmt_range(r.get("env_s"), fmt_num)])
+        lines += table(["Driver", "compiles", "to Python",
+                        "self of the compiles it ran itself (ms): median / p90 / max (mean)",
+                        "self, all calls (s)", "tax per compile (ms)", "build wall (s)", "`toolweave env` (s)"],
+                       rows)
+        notes = ["With `TOOLWEAVE_TIMINGS` the driver runs each tool as a child instead of exec'ing "
+                 "it, so these builds are not exactly the untimed ones."]
+        notes.append("The launcher's `self_ns` starts from /proc/self/schedstat (exact for a process "
+                     "that has not slept); the Python driver's from /proc/self/stat, in 10 ms clock ticks.")
+        lines += [" ".join(notes), ""]
+    return lines
+
+
 def runtime_lines(runtime: dict, charts: set[str]) -> list[str]:
     """Throughput and latency per variant with toolweave ratios."""
     lines = ["## Runtime", ""]
@@ -483,6 +526,8 @@ def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
     lines = header_lines(results.get("info", {}), results_path, variants)
     lines += targets_lines(results.get("targets", []))
     lines += build_lines(results.get("build", {}), charts)
+    if any((d or {}).get("drivers") for d in (results.get("tax") or {}).values()):
+        lines += tax_lines(results["tax"])
     if results.get("runtime"):
         lines += runtime_lines(results["runtime"], charts)
     if results.get("allocs"):

@@ -3,8 +3,8 @@
 hand-instrumented builds and against Orchestrion, each target with its measured value and
 PASS/FAIL (not a test; not in CI).
 
-    python3 bench/run.py            # full: 35-45 minutes on 2 cores; writes docs/benchmarks.md
-    python3 bench/run.py --quick    # ~10 minutes: a smoke test (cold builds of largeidle only)
+    python3 bench/run.py            # full: 40-50 minutes on 2 cores; writes docs/benchmarks.md
+    python3 bench/run.py --quick    # ~12 minutes: a smoke test (cold builds of largeidle only)
     python3 bench/run.py --oss-cold # full, plus cold builds of the open-source service (+~12 min)
     python3 bench/run.py --variants plain,manual,toolweave   # without the peers (as before them)
 
@@ -22,6 +22,11 @@ minutes on 2 cores and --quick under 5. The peers add their warm-up builds, Orch
 (go get, go mod tidy: ~5 s) and, the first time on a machine, its binary (~1.5 min) and module
 downloads; and each cold round of multi ~150 s of CPU per peer (~1.3 min of wall each on 2 idle
 cores, estimated), of largeidle ~45 s: expect a full run of 35-45 minutes, --quick ~10.
+The drop-in driver's no-match tax (bench/taxbench.py, `--only tax`): cold builds of largeidle
+with TOOLWEAVE_TIMINGS, toolweave's own time per tool call with the launcher (3 rounds; --quick 1)
+and, once, with the Python driver (TOOLWEAVE_LAUNCHER=0) for contrast. On 2 loaded cores a
+launcher round took ~1 min (20 s of it the cold `toolweave env`) and the Python one ~1.5 min:
+~5 minutes more for a full run, ~2.5 for --quick.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -50,7 +55,7 @@ import allocbench  # noqa: E402
 import buildbench  # noqa: E402
 import loadbench  # noqa: E402
 import orchestrion  # noqa: E402
-import report  # noqa: E402
+import taxbench  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
 OSS_MODULE, OSS_VERSION = "miniflux.app/v2", "v2.3.5"
@@ -65,11 +70,14 @@ MODES = {
     "full": {"runs": {"multi": {"cold": 5, "noop": 5, "incremental": 5},
                       "largeidle": {"cold": 5, "noop": 5, "incremental": 5},
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
+             # cold largeidle builds per driver with TOOLWEAVE_TIMINGS (bench/taxbench.py)
+             "tax": {"launcher": 3, "python": 1},
              "load": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8},
              "allocs": {"count": 6, "benchtime": "2s"}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
                        "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
+              "tax": {"launcher": 1, "python": 1},
               "load": {"rounds": 1, "duration": 4, "warmup": 1, "concurrency": 8},
               "allocs": {"count": 1, "benchtime": "1s"}},
 }
@@ -90,10 +98,16 @@ def multi_app() -> App:
                edited="app.go")
 
 
-def largeidle_app(root: str) -> App:
+def largeidle_source(root: str) -> str:
+    """The generated largeidle module under root (gen.py: the same bytes every time)."""
     src = os.path.join(root, "largeidle-src")
     subprocess.run([sys.executable, os.path.join(BENCH, "apps", "largeidle", "gen.py"), src], check=True,
                    stdout=subprocess.DEVNULL)
+    return src
+
+
+def largeidle_app(root: str) -> App:
+    src = largeidle_source(root)
     return App("largeidle", "200 generated packages of 5 files (bench/apps/largeidle/gen.py) that no aspect "
                "matches: toolweave's cost when it has nothing to weave (Orchestrion's tracer integration still weaves "
                "the runtime package, and its pin raises the go line from 1.22 to 1.26.0).",
@@ -138,6 +152,25 @@ def _target(tid, title, got, limit, op, unit="x") -> dict:
             "pass": ok, "detail": detail}
 
 
+def _added_ms(build: dict, app: str, scenario: str, top: str, base: str) -> tuple[float, str] | None:
+    """The median wall time of `top` minus that of `base`, in ms."""
+    s = build.get(app, {}).get("scenarios", {}).get(scenario, {})
+    if top not in s or base not in s:
+        return None
+    t, b = s[top]["wall"]["median"], s[base]["wall"]["median"]
+    return (t - b) * 1000, f"{app}: {top} {t:.3f} s − {base} {b:.3f} s"
+
+
+def _tax(results: dict, app: str = "largeidle", driver: str = taxbench.LAUNCHER) -> tuple[float, str] | None:
+    """The no-match tax per compile of a driver (median over rounds; bench/taxbench.py)."""
+    d = (results.get("tax", {}).get(app) or {}).get("drivers", {}).get(driver)
+    if not d or not d.get("tax_per_compile_ms"):
+        return None
+    tax, compiles = d["tax_per_compile_ms"], d["compiles"]["median"]
+    return tax["median"], (f"{app}, {driver}: toolweave's own time over all calls / {compiles:.0f} compiles; "
+                           f"{len(tax['runs'])} cold round(s), tools run as children (TOOLWEAVE_TIMINGS)")
+
+
 def _runtime_ratio(section: dict | None, metric: str, key: str = "median") -> tuple[float, str] | None:
     if not section:
         return None
@@ -153,8 +186,23 @@ def targets(results: dict) -> list[dict]:
     out = [
         _target("cold-vs-manual", "Cold build vs hand-instrumented", _ratio(build, "multi", "cold", "toolweave", "manual"), 1.10, "<="),
     ]
+    # The drop-in driver's targets (issue 11); a row without data is left out.
+    dropin = [
+        _target("toolexec-cold-vs-manual", "-toolexec cold vs hand-instrumented (multi)",
+                _ratio(build, "multi", "cold", "toolweave-toolexec", "manual"), 1.15, "<="),
+        _target("toolexec-cold-vs-plain-largeidle", "-toolexec cold vs plain (largeidle)",
+                _ratio(build, "largeidle", "cold", "toolweave-toolexec", "plain"), 1.10, "<="),
+        _target("tax-per-compile", "No-match tax per compile (launcher, largeidle)", _tax(results), 3.0, "<=", "ms"),
+    ]
+    out += [t for t in dropin if t["measured"] is not None]
     for app in build:
         out.append(_target(f"noop-{app}", f"No-op rebuild vs plain ({app})", _ratio(build, app, "noop", "toolweave", "plain"), 2.0, "<="))
+    for tid, variant, who in (("noop-added-toolweave", "toolweave", "front end"),
+                              ("noop-added-toolexec", "toolweave-toolexec", "drop-in driver")):
+        t = _target(tid, f"No-op rebuild, added to the hand-instrumented program's no-op (multi), {who}",
+                    _added_ms(build, "multi", "noop", variant, "manual"), 50.0, "<=", "ms")
+        if t["measured"] is not None:
+            out.append(t)
     for app in build:
         out.append(_target(f"incremental-{app}", f"One-file incremental vs plain ({app})",
                            _ratio(build, app, "incremental", "toolweave", "plain"), 1.2, "<="))
@@ -213,10 +261,10 @@ def _fingerprint() -> str:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke test (~10 minutes with the peers), no docs")
+    parser.add_argument("--quick", action="store_true", help="a smoke test (~12 minutes with the peers), no docs")
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
-    parser.add_argument("--only", default="build,runtime,allocs", help="comma list of build,runtime,allocs")
+    parser.add_argument("--only", default="build,tax,runtime,allocs", help="comma list of build,tax,runtime,allocs")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
@@ -245,6 +293,10 @@ def main(argv=None) -> int:
                     if not app.variants:
                         continue
                 results["build"][name] = buildbench.measure(app, root, twcache, runs)
+        if "tax" in only:
+            print("\n== no-match tax of the drop-in driver: largeidle ==", flush=True)
+            results["tax"] = {"largeidle": taxbench.measure("largeidle", largeidle_source(root), root,
+                                                            settings["tax"])}
         if "runtime" in only:
             print("\n== runtime: multi under load ==", flush=True)
             results["runtime"] = {"multi": loadbench.measure(workdir=_subdir(root, "load"), **settings["load"])}
@@ -260,6 +312,7 @@ def main(argv=None) -> int:
     path = _write(results, mode)
     print(f"\nwritten {os.path.relpath(path, REPO)} in {results['info']['duration_s']:.0f} s")
     if mode == "full" and not args.no_docs:
+        import report   # matplotlib: only needed for the docs
         for p in report.write_report(results, os.path.join(REPO, "docs"), path):
             print(f"written {os.path.relpath(p, REPO)}")
     return 0

@@ -318,6 +318,60 @@ def test_go_test_exports_spans_when_asked(runner, tmp_path, receiver, own_testma
     assert tree_hashes(module) == before
 
 
+HTTP_TEST = {
+    "go.mod": "module example.com/web\n\ngo 1.22\n",
+    "web.go": """
+        package web
+
+        import "net/http"
+
+        func Mux() *http.ServeMux {
+        	mux := http.NewServeMux()
+        	mux.HandleFunc("GET /hello/{name}", func(w http.ResponseWriter, r *http.Request) {
+        		w.Write([]byte("hi " + r.PathValue("name")))
+        	})
+        	return mux
+        }
+    """,
+    "web_test.go": """
+        package web
+
+        import (
+        	"io"
+        	"net/http"
+        	"net/http/httptest"
+        	"testing"
+        )
+
+        func TestHello(t *testing.T) {
+        	srv := httptest.NewServer(Mux())
+        	defer srv.Close()
+        	res, err := http.Get(srv.URL + "/hello/gopher")
+        	if err != nil {
+        		t.Fatal(err)
+        	}
+        	body, _ := io.ReadAll(res.Body)
+        	res.Body.Close()
+        	if string(body) != "hi gopher" {
+        		t.Fatalf("got %q", body)
+        	}
+        }
+    """,
+}
+
+
+def test_a_test_binary_links_what_woven_net_http_needs(runner, tmp_path, receiver, mode):
+    """The hooks woven into net/http are set by a package only the main package links: a
+    test binary's main (go's generated _testmain.go) gets it too, in every driver."""
+    module = write_module(tmp_path / "web", HTTP_TEST)
+    res = runner.build(mode, "test", "-count=1", "-v", ".", cwd=module,
+                       env=otel_env(receiver, TOOLWEAVE_TEST_BOOTSTRAP="1")).check()
+    assert "--- PASS: TestHello" in res.stdout
+    receiver.wait_for(lambda r: any(s.name == "GET /hello/{name}" for s in r.spans()))
+    server = find(receiver.spans(), "GET /hello/{name}")
+    assert server.kind == "SERVER" and parent(receiver.spans(), server).kind == "CLIENT"
+
+
 def test_go_test_without_asking_starts_no_sdk(runner, tmp_path, receiver, mode):
     module = write_module(tmp_path / "calc", CALC)
     runner.build(mode, "test", "-count=1", ".", cwd=module, env=otel_env(receiver)).check()

@@ -40,7 +40,7 @@ def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     lines, _ = read_importcfg(call.flag("-importcfg"))
     pf = _facts(ctx, call, import_path, importcfg_imports(lines))
     result = _weave(ctx, call, pf)
-    links = _links(ctx, call, pf) if result.woven and pf.name == "main" and not pf.test_main else ()
+    links = _links(ctx, call, pf) if result.woven and pf.name == "main" else ()
     if not result.woven:
         return None
     private = os.path.join(os.path.dirname(call.flag("-o")), PRIVATE)
@@ -164,20 +164,30 @@ def _language(ctx: DropIn, call: Compile, pf: PackageFacts) -> str | None:
 
 
 def _links(ctx: DropIn, call: Compile, pf: PackageFacts) -> tuple[str, ...]:
-    """The packages to blank-import into a main package: those named in `links` by the
-    aspects that may weave a package it depends on (one `go list -deps` per main package)."""
+    """The packages to blank-import into a main package (a test binary's main included):
+    those named in `links` by the aspects that may weave a package it depends on (one
+    `go list -deps` per main package, `-test` for a test binary)."""
     from ..weave import package_candidates
     from .exports import package_deps
 
     linkers = [(a, links) for a in ctx.aspects.aspects for links in [_aspect_links(a)] if links]
     if not linkers:
         return ()
-    work = os.path.dirname(os.path.dirname(call.flag("-o")))
-    real = [f for f in call.files if not f.startswith(work + os.sep)]
-    if not real:
-        return ()
+    if pf.test_main:
+        # go's _testmain.go (in $WORK), compiled as package "main": the go command names the
+        # test binary (`pkg.test`) in TOOLEXEC_IMPORTPATH
+        binary = os.environ.get("TOOLEXEC_IMPORTPATH", "")
+        if not binary.endswith(".test"):
+            return ()
+        target, test = binary.removesuffix(".test"), True
+    else:
+        work = os.path.dirname(os.path.dirname(call.flag("-o")))
+        real = [f for f in call.files if not f.startswith(work + os.sep)]
+        if not real:
+            return ()
+        target, test = os.path.dirname(real[0]), False
     wanted = set()
-    for dep in package_deps(ctx.parent, os.path.dirname(real[0])):
+    for dep in package_deps(ctx.parent, target, test=test):
         facts = PackageFacts(import_path=dep["ImportPath"], name=dep.get("Name", ""),
                              imports=frozenset(dep.get("Imports") or ()))
         for aspect in package_candidates([a for a, _ in linkers], facts):

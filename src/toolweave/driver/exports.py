@@ -117,12 +117,14 @@ def _nested_flags(parent: ParentBuild) -> list[str]:
     return flags
 
 
-def package_deps(parent: ParentBuild, directory: str) -> list[dict]:
-    """ImportPath, Name and Imports of the package in `directory` and all it depends on, as
-    this build plans them (no compiling: nothing runs through the drop-in driver)."""
+def package_deps(parent: ParentBuild, target: str, test: bool = False) -> list[dict]:
+    """ImportPath, Name and Imports of the package `target` (a directory or an import path)
+    and all it depends on, its tests' too with `test`, as this build plans them (no
+    compiling: nothing runs through the drop-in driver)."""
     from .goenv import go_binary
 
-    argv = [parent.go or go_binary(), "list", "-e", "-deps", "-json=ImportPath,Name,Imports", *_nested_flags(parent), directory]
+    argv = [parent.go or go_binary(), "list", "-e", "-deps", *(["-test"] if test else []),
+            "-json=ImportPath,Name,Imports", *_nested_flags(parent), target]
     proc = subprocess.run(argv, cwd=parent.cwd, env={**os.environ, NESTED: "1", NESTED_VERB: parent.verb},
                           capture_output=True, text=True)
     return list(_json_stream(proc.stdout))

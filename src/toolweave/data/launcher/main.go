@@ -164,10 +164,21 @@ func timed(path, tool string, args []string) int {
 	return code
 }
 
-// processStart: when this process started, in Unix nanoseconds (from /proc, so the time
-// before main counts as ours); now when the system will not say.
+// processStart: when this process started, in Unix nanoseconds, so the time before main
+// counts as ours. From /proc/self/schedstat (nanoseconds on a CPU plus waiting for one: a
+// process that has not slept has existed that long), else from the start time in
+// /proc/self/stat (clock ticks: 10 ms steps); now when the system will not say.
 func processStart() int64 {
 	now := time.Now().UnixNano()
+	if data, err := os.ReadFile("/proc/self/schedstat"); err == nil {
+		if f := strings.Fields(string(data)); len(f) >= 2 {
+			cpu, err1 := strconv.ParseInt(f[0], 10, 64)
+			wait, err2 := strconv.ParseInt(f[1], 10, 64)
+			if err1 == nil && err2 == nil && cpu > 0 {
+				return now - cpu - wait
+			}
+		}
+	}
 	stat, err1 := os.ReadFile("/proc/self/stat")
 	uptime, err2 := os.ReadFile("/proc/uptime")
 	if err1 != nil || err2 != nil {
