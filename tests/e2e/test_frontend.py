@@ -456,3 +456,4 @@ def test_two_concurrent_builds_share_a_cold_cache(runner, spans_module, tmp_path
     assert outputs == {"2 <nil>\n0 too big\n"}
     cleaned = runner.toolweave("cache", "clean", cwd=spans_module, env=env).check()
     assert cleaned.stdout.startswith("removed ") and not (tmp_path / "fresh-cache").exists()
+    assert 'eval "$(toolweave env)" again' in cleaned.stdout    # its launcher and module file are gone
