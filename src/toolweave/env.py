@@ -28,10 +28,14 @@ def test_bootstrap() -> bool:
     return os.environ.get(TEST_BOOTSTRAP, "") not in ("", "0", "false")
 
 
+def _on_unless_off(name: str) -> bool:
+    return os.environ.get(name, "").lower() not in ("0", "false", "no", "off")
+
+
 def progress() -> bool:
     """On unless turned off; shown only when stderr is a terminal (driver/progress.py)."""
-    return os.environ.get(PROGRESS, "").lower() not in ("0", "false", "no", "off")
+    return _on_unless_off(PROGRESS)
 
 
 def launcher() -> bool:
-    return os.environ.get(LAUNCHER, "").lower() not in ("0", "false", "no", "off")
+    return _on_unless_off(LAUNCHER)

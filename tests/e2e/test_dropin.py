@@ -6,6 +6,7 @@ tested in every mode by test_frontend.py.)"""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -159,7 +160,9 @@ def test_env_names_the_launcher_unless_told_not_to(runner, tmp_path):
     module = write_module(tmp_path / "spans", SPANS)
     fields = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])
     (toolexec,) = [f.split("=", 1)[1] for f in fields if f.startswith("-toolexec=")]
-    assert toolexec.endswith("/launcher/" + toolexec.split("/launcher/")[1]) and toolexec.endswith("toolweave-toolexec")
+    launcher = Path(toolexec)
+    assert launcher.name == "toolweave-toolexec" and os.access(launcher, os.X_OK)
+    assert launcher.parent.parent == Path(runner.env["TOOLWEAVE_CACHE_DIR"]) / "launcher"
     beside = json.loads((Path(toolexec).parent / "command.json").read_text())
     assert beside == buildmodes.toolexec_command()
     again = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])

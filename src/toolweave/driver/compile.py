@@ -122,12 +122,11 @@ def _check_module_file(ctx: DropIn) -> None:
     go command reads the generated one, so an edit of go.mod would go unseen."""
     from .envsetup import stale
 
-    flags = [*ctx.parent.nested_flags(), *os.environ.get("GOFLAGS", "").split()]
-    modfile = next((f.split("=", 1)[1] for f in reversed(flags) if f.startswith("-modfile=")), None)
+    modfile = ctx.parent.modfile()
     if not modfile:
         _check_pinned_runtime(ctx)
         return
-    changed = stale(os.path.join(ctx.parent.cwd, modfile))
+    changed = stale(modfile)
     if changed:
         raise CompileError(f"{changed} changed since `toolweave env` generated the module file in GOFLAGS "
                            f"({modfile}): run eval \"$(toolweave env)\" again")

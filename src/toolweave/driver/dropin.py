@@ -118,8 +118,7 @@ class DropIn:
             return ""
         flags = [f for f in self.parent.nested_flags() if f.split("=", 1)[0] in ("-mod", "-modfile")]
         fmt = "{{.Path}} {{.Version}}{{with .Replace}} => {{.Path}} {{.Version}} {{.Dir}}{{end}}"
-        go = self.parent.go if os.path.basename(self.parent.go).startswith("go") else go_binary()
-        argv = [go, "list", "-m", "-e", *flags, "-f", fmt,
+        argv = [self.parent.go or go_binary(), "list", "-m", "-e", *flags, "-f", fmt,
                 *sorted(closure_modules(self.cache, dict(os.environ)))]
         proc = subprocess.run(argv, cwd=self.parent.cwd, capture_output=True, text=True)
         return proc.stdout if proc.returncode == 0 else "unavailable"

@@ -98,14 +98,10 @@ def write_plan(ctx, path: str) -> None:
 def _module_graph_files(ctx, module_dir: str) -> list[str]:
     """The files the build's module graph comes from (the fingerprint has its selected
     versions): go.sum, a -modfile and its sum file, and every place a go.work may be."""
-    from .goenv import split_goflags
-
     out = [os.path.join(module_dir, "go.sum")]
-    flags = split_goflags(os.environ.get("GOFLAGS", "")) + ctx.parent.nested_flags()
-    for flag in flags:
-        if flag.startswith("-modfile="):
-            modfile = os.path.join(ctx.parent.cwd, flag.split("=", 1)[1])
-            out += [modfile, modfile[:-4] + ".sum" if modfile.endswith(".mod") else modfile + ".sum"]
+    modfile = ctx.parent.modfile()
+    if modfile:
+        out += [modfile, modfile.removesuffix(".mod") + ".sum"]
     work = os.environ.get("GOWORK", "")
     if work and work != "off":
         out += [work, work + ".sum"]

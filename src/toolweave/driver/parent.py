@@ -47,6 +47,15 @@ class ParentBuild:
             out.append(flag if value is None else f"{flag}={value}")
         return out
 
+    def modfile(self) -> str | None:
+        """The -modfile in effect, absolute: GOFLAGS' unless the command line gives its own
+        (the go command's precedence); None without one."""
+        from .goenv import split_goflags
+
+        flags = [*split_goflags(os.environ.get("GOFLAGS", "")), *self.nested_flags()]
+        found = next((f.split("=", 1)[1] for f in reversed(flags) if f.startswith("-modfile=")), None)
+        return os.path.join(self.cwd, found) if found else None
+
     @property
     def verb(self) -> str:
         """The build's verb; a nested `go list` reports the verb of the build it serves, so
@@ -61,6 +70,8 @@ def parent_build() -> ParentBuild:
         go = os.readlink(f"/proc/{pid}/exe")
     except OSError:
         go = ""
+    if not os.path.basename(go).startswith("go"):
+        go = ""          # not run by a go command (a script, a test): callers use PATH's go
     command = None
     if argv:
         args = argv[1:]

@@ -64,18 +64,23 @@ def closure_modules(cache: Cache, env: dict) -> frozenset:
     return frozenset(_closure(cache, env)["modules"])
 
 
+_CLOSURES: dict[tuple, dict] = {}     # per process: a drop-in call asks for both halves
+
+
 def _closure(cache: Cache, env: dict) -> dict:
     import json
 
     from .goenv import run_go
 
     key = digest("closure-2", fingerprint(), env.get("GOTOOLCHAIN", ""), env.get("PATH", ""))
+    if (cache.root, key) in _CLOSURES:
+        return _CLOSURES[cache.root, key]
     known = cache.get("closure", key, ".json")
     if known is not None:
-        return json.loads(known)
+        return _CLOSURES.setdefault((cache.root, key), json.loads(known))
     out = run_go(["list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}} {{.Module.Path}}{{end}}", "./..."],
                  cwd=runtime_dir(cache), env={**env, "GOWORK": "off", "GOFLAGS": "-mod=mod"})
     pairs = [line.split() for line in out.splitlines() if len(line.split()) == 2]
     found = {"packages": sorted({p for p, _ in pairs}), "modules": sorted({m for _, m in pairs})}
     cache.put("closure", key, json.dumps(found).encode(), ".json")
-    return found
+    return _CLOSURES.setdefault((cache.root, key), found)

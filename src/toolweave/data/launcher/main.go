@@ -536,13 +536,20 @@ func gate(g any, f facts) tri {
 	return maybe
 }
 
+// compiled: the plan's patterns, each compiled once (aspects share a few globs).
+var compiled = map[string]*regexp.Regexp{}
+
 func matches(pattern any, s string) bool {
 	text, ok := pattern.(string)
 	if !ok {
 		return true
 	}
-	re, err := regexp.Compile(text)
-	return err != nil || re.MatchString(s) // a pattern Go cannot read: assume it matches
+	re, seen := compiled[text]
+	if !seen {
+		re, _ = regexp.Compile(text)
+		compiled[text] = re
+	}
+	return re == nil || re.MatchString(s) // a pattern Go cannot read: assume it matches
 }
 
 // mayMatch evaluates a file prefilter (toolweave/prefilter.py).
