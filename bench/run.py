@@ -162,13 +162,16 @@ def _added_ms(build: dict, app: str, scenario: str, top: str, base: str) -> tupl
 
 
 def _tax(results: dict, app: str = "largeidle", driver: str = taxbench.LAUNCHER) -> tuple[float, str] | None:
-    """The no-match tax per compile of a driver (median over rounds; bench/taxbench.py)."""
+    """The no-match tax per compile of a driver, in CPU time (median over rounds;
+    bench/taxbench.py), with the wall-clock tax (waits for a CPU included) in the detail."""
     d = (results.get("tax", {}).get(app) or {}).get("drivers", {}).get(driver)
-    if not d or not d.get("tax_per_compile_ms"):
+    if not d or not d.get("tax_cpu_per_compile_ms"):
         return None
-    tax, compiles = d["tax_per_compile_ms"], d["compiles"]["median"]
-    return tax["median"], (f"{app}, {driver}: toolweave's own time over all calls / {compiles:.0f} compiles; "
-                           f"{len(tax['runs'])} cold round(s), tools run as children (TOOLWEAVE_TIMINGS)")
+    cpu, wall, compiles = d["tax_cpu_per_compile_ms"], d["tax_per_compile_ms"], d["compiles"]["median"]
+    return cpu["median"], (f"{app}, {driver}: CPU of toolweave's share of all calls / {compiles:.0f} compiles "
+                           f"[{cpu['min']:.2f}–{cpu['max']:.2f}]; from process start to tool start, CPU waits "
+                           f"included, {wall['median']:.2f} ms [{wall['min']:.2f}–{wall['max']:.2f}]; "
+                           f"{len(cpu['runs'])} cold round(s), tools run as children (TOOLWEAVE_TIMINGS)")
 
 
 def _runtime_ratio(section: dict | None, metric: str, key: str = "median") -> tuple[float, str] | None:
@@ -192,7 +195,7 @@ def targets(results: dict) -> list[dict]:
                 _ratio(build, "multi", "cold", "toolweave-toolexec", "manual"), 1.15, "<="),
         _target("toolexec-cold-vs-plain-largeidle", "-toolexec cold vs plain (largeidle)",
                 _ratio(build, "largeidle", "cold", "toolweave-toolexec", "plain"), 1.10, "<="),
-        _target("tax-per-compile", "No-match tax per compile (launcher, largeidle)", _tax(results), 3.0, "<=", "ms"),
+        _target("tax-per-compile", "No-match tax per compile, CPU (launcher, largeidle)", _tax(results), 3.0, "<=", "ms"),
     ]
     out += [t for t in dropin if t["measured"] is not None]
     for app in build:

@@ -89,7 +89,7 @@ def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
     import shutil
     import subprocess
 
-    from toolweave.driver.launcher import SOURCE
+    from toolweave.driver.launcher import SOURCE, value
     from toolweave.prefilter import may_match
 
     aspects = [a for path in SHIPPED for a in load_aspects([path]).aspects]
@@ -102,7 +102,7 @@ def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
         for pkg, data in zip(PACKAGES, FILES * 3):
             facts = {"import_path": pkg.import_path, "name": pkg.name, "imports": sorted(pkg.imports),
                      "module_rel": pkg.module_rel, "test_main": pkg.test_main}
-            cases.append({"gate": gate, "prefilter": prefilter, "file": data.decode("latin-1"), "facts": facts,
+            cases.append({"gate": value(gate), "prefilter": value(prefilter), "file": data.decode("latin-1"), "facts": facts,
                           "gated": packagegate.evaluate(gate, pkg), "filtered": may_match(prefilter, data)})
     assert {c["gated"] for c in cases} == {True, False, None} and {c["filtered"] for c in cases} == {True, False}
     (tmp_path / "cases.json").write_text(json.dumps(cases))
@@ -112,3 +112,30 @@ def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
                           cwd=SOURCE, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{len(cases)} cases agree" in proc.stdout
+
+
+def test_the_plan_merges_gates_without_changing_a_decision():
+    """The plan holds one entry per distinct gate (prefilters of the aspects sharing it
+    any-of'd, regular expressions last within all/any): for every package and file, "some
+    entry may match" is exactly "some aspect may match"."""
+    from toolweave.driver.launcher import gates
+    from toolweave.prefilter import may_match
+
+    aspects = [a for path in SHIPPED for a in load_aspects([path]).aspects]
+    merged = gates(aspects)
+    assert 0 < len(merged) < len(aspects)
+
+    def may(pairs, pkg, data):
+        return any(packagegate.evaluate(g, pkg) is not False and may_match(pf, data) for g, pf in pairs)
+
+    per_aspect = [(a.join_point.package_gate(), a.join_point.prefilter()) for a in aspects]
+    outcomes = set()
+    for pkg in PACKAGES:
+        for data in FILES:
+            outcomes.add(may(per_aspect, pkg, data))
+            assert may(merged, pkg, data) == may(per_aspect, pkg, data), (pkg.import_path, data)
+    assert outcomes == {True, False}
+    for gate, _ in merged:               # regular expressions after the cheap parts
+        if isinstance(gate, list) and gate[0] in ("all", "any"):
+            flags = [bool(isinstance(g, list) and g[0] in ("glob", "root") and g[1]) for g in gate[1]]
+            assert flags == sorted(flags)

@@ -155,16 +155,17 @@ def test_timings_under_the_drop_in_driver(runner, tmp_path):
 
 
 def test_env_names_the_launcher_unless_told_not_to(runner, tmp_path):
-    """`toolweave env` builds the launcher once (into the cache, with command.json beside it
-    naming the Python driver it hands calls to); TOOLWEAVE_LAUNCHER=0 names Python itself."""
+    """`toolweave env` builds the launcher once (into the cache, with `command` beside it
+    naming the Python driver it hands calls to, by absolute path); TOOLWEAVE_LAUNCHER=0 names
+    Python itself."""
     module = write_module(tmp_path / "spans", SPANS)
     fields = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])
     (toolexec,) = [f.split("=", 1)[1] for f in fields if f.startswith("-toolexec=")]
     launcher = Path(toolexec)
     assert launcher.name == "toolweave-toolexec" and os.access(launcher, os.X_OK)
     assert launcher.parent.parent == Path(runner.env["TOOLWEAVE_CACHE_DIR"]) / "launcher"
-    beside = json.loads((Path(toolexec).parent / "command.json").read_text())
-    assert beside == buildmodes.toolexec_command()
+    beside = (Path(toolexec).parent / "command").read_text().split("\0")
+    assert beside == buildmodes.toolexec_command() and os.path.isabs(beside[0])
     again = buildmodes._goflags_fields(buildmodes.dropin_env(module, runner.env)["GOFLAGS"])
     assert again == fields                          # built once: the same path
     python = buildmodes._goflags_fields(buildmodes.dropin_env(module, {**runner.env, "TOOLWEAVE_LAUNCHER": "0"})["GOFLAGS"])

@@ -8,12 +8,13 @@ and compiles of packages no aspect can match by running the tool. Everything els
 call whose plan is missing or stale, it hands to `toolweave toolexec` with the plan's path
 in TOOLWEAVE_LAUNCHER_PLAN, and Python writes the plan there for the next calls.
 
-The plan (JSON) holds the fingerprint, the aspects' package gates and file prefilters (both
+The plan (text, one fact per line, values in a subset of JSON that the launcher reads without
+encoding/json) holds the fingerprint, the aspects' package gates and file prefilters (both
 data: toolweave.packagegate, toolweave.prefilter), the packages never woven, and the size
 and modification time of every file it was made from, taken before they were read: an edit
 at any moment makes it stale. Its key (computed by the launcher only) is the module
-directory, the verb, the go command, the variables that select aspects or the module graph
-(GOFLAGS, GOWORK) and the build's own -mod/-modfile flags.
+directory, the verb, the toolchain (the tool's directory), the variables that select aspects
+or the module graph (GOFLAGS, GOWORK) and the build's own -mod/-modfile flags.
 
 The launcher is built once per source and toolweave command into the cache, with the go
 command found on PATH; `toolweave env` names it in GOFLAGS.
@@ -23,15 +24,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 from .cache import Cache, digest, write_atomic
 
-FORMAT = "1"                 # data/launcher/main.go's planFormat
+HEADER = "toolweave-plan 2"   # data/launcher/plan.go's planHeader
 SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "launcher")
 NAME = "toolweave-toolexec"
-COMMAND = "command.json"     # beside the launcher: how it runs `toolweave toolexec`
+COMMAND = "command"          # beside the launcher: how it runs `toolweave toolexec` (NUL-separated)
 
 
 class LauncherError(Exception):
@@ -41,7 +43,8 @@ class LauncherError(Exception):
 def launcher(cache: Cache, command: list[str], env: dict | None = None) -> str:
     """The launcher's path, built on first use; `command` runs `toolweave toolexec`."""
     files = sorted(os.listdir(SOURCE))
-    parts = [FORMAT, json.dumps(command), sys.platform]
+    command = [shutil.which(command[0]) or os.path.abspath(command[0]), *command[1:]]
+    parts = [HEADER, json.dumps(command), sys.platform]
     for name in files:
         with open(os.path.join(SOURCE, name), "rb") as f:
             parts += [name, f.read()]
@@ -54,7 +57,7 @@ def launcher(cache: Cache, command: list[str], env: dict | None = None) -> str:
                               cwd=SOURCE, env=build_env, capture_output=True, text=True)
         if proc.returncode != 0:
             raise LauncherError(proc.stderr.strip() or "go build failed")
-        write_atomic(os.path.join(tmp, COMMAND), json.dumps(command).encode())
+        write_atomic(os.path.join(tmp, COMMAND), "\0".join(command).encode())
 
     return os.path.join(cache.directory("launcher", key, fill), NAME)
 
@@ -62,9 +65,10 @@ def launcher(cache: Cache, command: list[str], env: dict | None = None) -> str:
 # ----------------------------------------------------------------------------- the plan
 
 def write_plan(ctx, path: str) -> None:
-    """Write the plan of this tool call's build (a DropIn context) at `path`. Inputs are
-    stat'ed before they are read (go.mod excepted: finding the module reads it, and only its
-    go line's side of 1.22 is in the fingerprint)."""
+    """Write the plan of this tool call's build (a DropIn context) at `path`, in the text
+    format data/launcher/plan.go reads. Inputs are stat'ed before they are read (go.mod
+    excepted: finding the module reads it, and only its go line's side of 1.22 is in the
+    fingerprint)."""
     from .. import __file__ as package_init
     from ..config import CONFIG_NAME
     from . import runtime
@@ -80,19 +84,57 @@ def write_plan(ctx, path: str) -> None:
         inputs += [_stat(base)] + [_stat(os.path.join(base, n)) for n in sorted(names)]
     inputs += [_stat(p) for p in ctx.aspect_files]
     inputs += [_stat(p) for p in _module_graph_files(ctx, module.dir)]
-    plan = {
-        "format": FORMAT,
-        "fingerprint": ctx.fingerprint(),
-        "inputs": inputs,
-        "never": list(NEVER_WOVEN),
-        "runtime": runtime.MODULE,
-        "protected": sorted(ctx.protected),
-        "module_path": module.path,
-        "module_dir": module.dir,
-        "aspects": [{"gate": a.join_point.package_gate(), "prefilter": a.join_point.prefilter()}
-                    for a in ctx.aspects.aspects],
-    }
-    write_atomic(path, json.dumps(plan).encode())
+    lines = [HEADER, _line("fingerprint", ctx.fingerprint()), _line("runtime", runtime.MODULE),
+             _line("module", module.path, module.dir)]
+    lines += [_line("input", *i) for i in inputs]
+    lines += [_line("never", p) for p in NEVER_WOVEN]
+    lines += [_line("protected", p) for p in sorted(ctx.protected)]
+    lines += [_line("gate", g, pf) for g, pf in gates(ctx.aspects.aspects)]
+    write_atomic(path, ("\n".join(lines) + "\n").encode())
+
+
+def gates(aspects) -> list[tuple]:
+    """(package gate, file prefilter) per distinct gate, in first-seen order: the aspects
+    that share a gate have their prefilters any-of'd (one match is enough to send the compile
+    to Python), and within all/any the parts without a regular expression come first, since
+    the launcher stops at the first part that settles them."""
+    merged: dict[str, tuple] = {}
+    for a in aspects:
+        gate, prefilter = _cheap_first(a.join_point.package_gate()), a.join_point.prefilter()
+        key = value(gate)
+        if key in merged:
+            g, pfs = merged[key]
+            pfs.append(prefilter)
+        else:
+            merged[key] = (gate, [prefilter])
+    return [(g, pfs[0] if len(pfs) == 1 else ["any", pfs]) for g, pfs in merged.values()]
+
+
+def _cheap_first(gate):
+    if isinstance(gate, list) and len(gate) == 2 and gate[0] in ("all", "any"):
+        parts = [_cheap_first(g) for g in gate[1]]
+        return [gate[0], sorted(parts, key=lambda g: _has_regex(g))]   # stable: order kept otherwise
+    if isinstance(gate, list) and len(gate) == 2 and gate[0] in ("not", "may"):
+        return [gate[0], _cheap_first(gate[1])]
+    return gate
+
+
+def _has_regex(gate) -> bool:
+    if not isinstance(gate, list) or len(gate) != 2:
+        return False
+    if gate[0] in ("glob", "root"):
+        return gate[1] is not None
+    return any(_has_regex(g) for g in gate[1]) if gate[0] in ("all", "any") else _has_regex(gate[1])
+
+
+def value(v) -> str:
+    """One value of the plan: JSON without ASCII escapes (the subset plan.go's reader takes:
+    arrays, strings, integers, null, true, false)."""
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _line(keyword: str, *values) -> str:
+    return " ".join([keyword, *map(value, values)])
 
 
 def _module_graph_files(ctx, module_dir: str) -> list[str]:
@@ -114,9 +156,10 @@ def _module_graph_files(ctx, module_dir: str) -> list[str]:
         d = up
 
 
-def _stat(path: str) -> dict:
+def _stat(path: str) -> tuple[int, int, str]:
+    """(size, mtime in ns, path); size -1: the file must not exist."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        return {"path": path, "size": -1, "mtime": 0}
-    return {"path": path, "size": st.st_size, "mtime": st.st_mtime_ns}
+        return (-1, 0, path)
+    return (st.st_size, st.st_mtime_ns, path)

@@ -19,8 +19,11 @@ such as a `-toolexec` one):
   `p [p.test]`; "" when unset), `exit` its exit status, `woven` whether toolweave wove a file
   of that package (true/false; null: not known), `self_ns` the part of `wall_ns` spent in
   toolweave itself (0 for the front end, which weaves before the go command starts; a
-  -toolexec driver counts its own work there), `res_ns` the clock's resolution (1, or 1e9
-  where `date` has no `%N`: busybox, macOS).
+  -toolexec driver counts its own work there, including any wait for a CPU on a busy
+  machine), `res_ns` the clock's resolution (1, or 1e9 where `date` has no `%N`: busybox,
+  macOS). A -toolexec driver may add `self_cpu_ns`: the CPU time its process used before the
+  tool started (what toolweave's share costs the machine, waits excluded) and `driver`
+  (`launcher` or `python`).
 - **`phase`**: a phase of toolweave itself, `phase` its name (`replay check`, `planning`,
   `weaving`, `module setup`, `patch`, `go command`).
 - **`build`**: written last by the front end: `verb`, `path` (`full`, `replay` or `patch`:

@@ -78,12 +78,12 @@ def _timed(path: str, tool: str, args: list[str], woven: bool) -> int:
     from .timings import append, tool_record
 
     started = _process_start_ns()
-    before = time.time_ns()
+    before, cpu = time.time_ns(), time.process_time_ns()
     code = subprocess.call([tool, *args])
     end = time.time_ns()
     record = tool_record(f"go-{os.getppid()}", tool_name(tool), os.environ.get("TOOLEXEC_IMPORTPATH", ""),
                          started, end - started, code, woven, self_ns=before - started)
-    append(path, {**record, "driver": "python"})     # the launcher's records say "launcher"
+    append(path, {**record, "self_cpu_ns": cpu, "driver": "python"})     # the launcher's say "launcher"
     return code
 
 

@@ -7,8 +7,9 @@ import (
 )
 
 // TestGatesAndPrefiltersAgreeWithPython reads cases that tests/aspect/test_packagegate.py
-// computed with Python's evaluators (TOOLWEAVE_GATE_CASES names the file) and checks that
-// the launcher answers the same.
+// computed with Python's evaluators (TOOLWEAVE_GATE_CASES names the file), the gate and the
+// prefilter of each as the plan writes them, and checks that the launcher reads and answers
+// them the same.
 func TestGatesAndPrefiltersAgreeWithPython(t *testing.T) {
 	path := os.Getenv("TOOLWEAVE_GATE_CASES")
 	if path == "" {
@@ -19,8 +20,8 @@ func TestGatesAndPrefiltersAgreeWithPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cases []struct {
-		Gate      any    `json:"gate"`
-		Prefilter any    `json:"prefilter"`
+		Gate      string `json:"gate"`
+		Prefilter string `json:"prefilter"`
 		File      string `json:"file"`
 		Facts     struct {
 			ImportPath string   `json:"import_path"`
@@ -36,21 +37,50 @@ func TestGatesAndPrefiltersAgreeWithPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range cases {
-		f := facts{importPath: c.Facts.ImportPath, name: c.Facts.Name, imports: map[string]bool{},
-			moduleRel: c.Facts.ModuleRel, testMain: c.Facts.TestMain}
-		for _, imp := range c.Facts.Imports {
-			f.imports[imp] = true
+		values, ok := parseValues(c.Gate + " " + c.Prefilter)
+		if !ok || len(values) != 2 {
+			t.Fatalf("case %d: cannot read %s %s", i, c.Gate, c.Prefilter)
 		}
+		f := known(c.Facts.ImportPath, c.Facts.Name, c.Facts.Imports, c.Facts.ModuleRel, c.Facts.TestMain)
 		want := maybe
 		if c.Gated != nil {
 			want = of(*c.Gated)
 		}
-		if got := gate(c.Gate, f); got != want {
-			t.Errorf("case %d: gate %v on %s: got %d, want %d", i, c.Gate, c.Facts.ImportPath, got, want)
+		if got := gate(values[0], f); got != want {
+			t.Errorf("case %d: gate %s on %s: got %d, want %d", i, c.Gate, c.Facts.ImportPath, got, want)
 		}
-		if got := mayMatch(c.Prefilter, latin1(c.File)); got != c.Filtered {
-			t.Errorf("case %d: prefilter %v: got %v, want %v", i, c.Prefilter, got, c.Filtered)
+		if got := mayMatch(values[1], latin1(c.File)); got != c.Filtered {
+			t.Errorf("case %d: prefilter %s: got %v, want %v", i, c.Prefilter, got, c.Filtered)
 		}
 	}
 	t.Logf("%d cases agree", len(cases))
+}
+
+// TestValues: the subset of JSON the plan is written in.
+func TestValues(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want string // re-encoded with encoding/json; "" when text must be refused
+	}{
+		{`null true false`, `[null,true,false]`},
+		{`-1 1764751234000000000`, `[-1,1764751234000000000]`},
+		{`"a \"b\" \\ \u00e9 é \n"`, `["a \"b\" \\ é é \n"]`},
+		{`["all", [["path", "net/http"], null, ["glob", "^[^/]*\\.[^/]*$"]]]`,
+			`[["all",[["path","net/http"],null,["glob","^[^/]*\\.[^/]*$"]]]]`},
+		{`[]`, `[[]]`},
+		{``, `null`},
+		{`[1,`, ``}, {`"open`, ``}, {`nope`, ``}, {`[1 2]`, ``},
+	} {
+		got, ok := parseValues(c.text)
+		if c.want == "" {
+			if ok {
+				t.Errorf("%q: read as %v, want refused", c.text, got)
+			}
+			continue
+		}
+		enc, _ := json.Marshal(got)
+		if !ok || string(enc) != c.want {
+			t.Errorf("%q: got %s (ok %v), want %s", c.text, enc, ok, c.want)
+		}
+	}
 }
