@@ -53,17 +53,27 @@ from dataclasses import dataclass
 # of /proc/self/status, KiB) to the file named by argv[1]. Not getrusage's ru_maxrss: Linux
 # carries that across fork and exec, so it would report the benchmark's own Python process.
 _RSS_WRAPPER = """
-import sys
+import os, sys
 out = sys.argv.pop(1)
 sys.argv[0] = "toolweave"
-from toolweave.cli import main
-try:
-    code = main()
-finally:
+
+def record_peak():
     with open("/proc/self/status") as status:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(out, "w") as f:
         f.write(peak)
+
+execve = os.execve
+def execve_after_recording(*args):     # a replay execs go in place of toolweave
+    record_peak()
+    execve(*args)
+os.execve = execve_after_recording
+
+from toolweave.cli import main
+try:
+    code = main()
+finally:
+    record_peak()
 sys.exit(code)
 """
 

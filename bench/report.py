@@ -299,7 +299,7 @@ def header_lines(info: dict, results_path: str, variants: list[str]) -> list[str
     duration = fmt_duration(info["duration_s"]) if "duration_s" in info else "?"
     text = (f"Run finished {get('finished')} in {get('mode')} mode and took {duration}, on a "
             f"machine with {get('cpus')} CPUs ({get('platform')}), {get('go')} and Python "
-            f"{get('python')}; load average (1, 5, 15 min) {loads['loadavg_before']} before "
+            f"{get('python')}{' (toolweave installed in a virtual environment)' if info.get('python_venv') else ''}; load average (1, 5, 15 min) {loads['loadavg_before']} before "
             f"and {loads['loadavg_after']} after. toolweave source `{get('toolweave_source')}`.")
     oss = info.get("oss")
     if oss:

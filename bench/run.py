@@ -30,7 +30,9 @@ launcher round took ~1 min (20 s of it the cold `toolweave env`) and the Python 
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
-charts (bench/report.py). Run on an idle machine: other load widens every spread.
+charts (bench/report.py). Run on an idle machine: other load widens every spread. The runner
+re-runs itself inside the clone's .venv (scripts/venv.sh, extra `bench`), where toolweave is
+installed as the README installs it (TOOLWEAVE_BENCH_ANY_PYTHON=1: the current interpreter).
 """
 
 from __future__ import annotations
@@ -234,7 +236,7 @@ def print_targets(ts: list[dict]) -> None:
 
 def info(mode: str, argv: list[str]) -> dict:
     go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
-    return {"started": _now(), "mode": mode, "go": go, "python": platform.python_version(), "cpus": os.cpu_count(),
+    return {"started": _now(), "mode": mode, "go": go, "python": platform.python_version(), "python_venv": _in_clone_venv(), "cpus": os.cpu_count(),
             "platform": platform.platform(), "toolweave_source": _fingerprint(), "loadavg_before": os.getloadavg(),
             "command": " ".join(["python3 bench/run.py", *argv]).strip(),
             "oss": {"module": OSS_MODULE, "version": OSS_VERSION, "package": "."}, "orchestrion": orchestrion.info()}
@@ -261,7 +263,23 @@ def _fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _in_clone_venv() -> bool:
+    return os.path.realpath(sys.prefix) == os.path.realpath(os.path.join(REPO, ".venv"))
+
+
+def _reexec_in_venv() -> None:
+    """Run again inside the clone's virtual environment (scripts/venv.sh, with the bench
+    extra): toolweave is measured as its users install it (the README's commands use that
+    environment). A system interpreter may run .pth files at every start; this machine's
+    base interpreter imports certifi from one, ~100 ms per Python start, which would be
+    charged to toolweave's no-op rebuilds and to every call of the Python driver."""
+    script = 'cd "$1" && shift && source scripts/venv.sh && tw_venv bench && exec python bench/run.py "$@"'
+    os.execvp("bash", ["bash", "-c", script, "bench", REPO, *sys.argv[1:]])
+
+
 def main(argv=None) -> int:
+    if argv is None and not _in_clone_venv() and not os.environ.get("TOOLWEAVE_BENCH_ANY_PYTHON"):
+        _reexec_in_venv()
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke test (~12 minutes with the peers), no docs")

@@ -6,7 +6,7 @@ other change to an input of the plan builds normally, and the binary shows it.
 
 from __future__ import annotations
 
-import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -173,10 +173,10 @@ def test_an_edit_of_a_file_in_the_users_overlay_plans_again(runner, app):
 
 def test_a_patch_that_breaks_falls_back_to_a_full_build(runner, app):
     records = Path(runner.env["TOOLWEAVE_CACHE_DIR"]) / "replay"
-    newest = max(records.rglob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-    record = json.loads(newest.read_text())
+    newest = max(records.rglob("*.rec"), key=lambda p: p.stat().st_mtime_ns)
+    record = marshal.loads(newest.read_bytes())
     record["patch"]["facts"] = []            # an index that no longer resolves
-    newest.write_text(json.dumps(record))
+    newest.write_bytes(marshal.dumps(record))
     _edit(app / "main.go", '"hello"', '"hi"')
     rebuilt = build(runner, app)
     assert "re-weaving the edited files failed" in rebuilt.stderr and "woven 1 files" in rebuilt.stderr

@@ -7,12 +7,12 @@ wins is right.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import tempfile
 
 from .. import env
+
+# hashlib, shutil and tempfile are imported where used: a replay (replay.py) needs only
+# cache_root, and Python's start-up is the whole cost of a no-op rebuild.
 
 
 def cache_root() -> str:
@@ -24,6 +24,8 @@ def cache_root() -> str:
 
 
 def digest(*parts) -> str:
+    import hashlib
+
     h = hashlib.sha256()
     for part in parts:
         data = part if isinstance(part, bytes) else str(part).encode()
@@ -59,6 +61,9 @@ class Cache:
         target = os.path.join(self.root, kind, key)
         if os.path.isdir(target):
             return target
+        import shutil
+        import tempfile
+
         os.makedirs(os.path.dirname(target), exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".tmp-", dir=os.path.dirname(target))
         try:
@@ -74,12 +79,16 @@ class Cache:
 
     def clean(self) -> int:
         """Remove everything; returns the number of files removed."""
+        import shutil
+
         count = sum(len(files) for _, _, files in os.walk(self.root))
         shutil.rmtree(self.root, ignore_errors=True)
         return count
 
 
 def write_atomic(target: str, data: bytes) -> None:
+    import tempfile
+
     os.makedirs(os.path.dirname(target), exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(target))
     try:

@@ -20,22 +20,23 @@ When only the bodies of some Go files changed, patch.py re-weaves just those fil
 the record instead (the record also holds each Go file's header digest and what patching
 needs).
 
-This module runs before anything else on `toolweave go …`: it imports only the standard
-library, the cache's location and the header lexer.
+This module runs before anything else on `toolweave go …`, so a replay costs Python's
+start-up and little more: it imports os, sys, marshal and zlib (built in) and the cache's
+location; recording imports the rest when a build records. Records are marshal data
+(Python's own, far cheaper to load than JSON; the key holds the Python version), and a
+replay execs the go command in place of this process (unless its tools are timed).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import marshal
 import os
-import shutil
-import subprocess
+import sys
+import zlib
 
-from .cache import cache_root, write_atomic
-from .goheader import header_digest
+from .cache import cache_root
 
-FORMAT = "2"
+FORMAT = "3"
 
 # Environment variables that differ between shells without changing a build.
 _VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND", "TERM", "COLUMNS",
@@ -47,12 +48,21 @@ _VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_
 _SKIPPED_DIRS = ("testdata",)
 
 
-def key(args: list[str], cwd: str, environ: dict) -> str:
-    """Everything a recorded build depends on that is not a file's stat."""
-    h = hashlib.sha256(FORMAT.encode())
+class Key(str):
+    """A record's name: a digest of everything a recorded build depends on that is not a
+    file's stat; `material` is all of it, kept in the record and compared on load, so the
+    digest only needs to spread records, not to be collision-free."""
+
+    material: str
+
+
+def key(args: list[str], cwd: str, environ: dict) -> Key:
     env = sorted((k, v) for k, v in environ.items() if k not in _VOLATILE_ENV)
-    h.update(json.dumps([args, cwd, env, _self_fingerprint(environ)]).encode())
-    return h.hexdigest()
+    material = repr([FORMAT, sys.version, args, cwd, env, _self_fingerprint(environ)])
+    data = material.encode("utf-8", "surrogateescape")
+    k = Key(f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}")
+    k.material = material
+    return k
 
 
 def stat_of(path: str) -> list | None:
@@ -77,6 +87,8 @@ def listing(path: str) -> list | None:
 
 def header_of(path: str) -> str | None:
     """The digest of a Go file's header (goheader.py); None if it cannot be read."""
+    from .goheader import header_digest   # recording only: a replay never reads a file
+
     try:
         with open(path, "rb") as f:
             return header_digest(f.read())
@@ -119,10 +131,10 @@ class Watch:
 
 
 def record_path(k: str, root: str | None = None) -> str:
-    return os.path.join(root or cache_root(), "replay", k[:2], k + ".json")
+    return os.path.join(root or cache_root(), "replay", k[:2], k + ".rec")
 
 
-def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[str], patch: dict | None = None,
+def write(k: Key, watch: Watch, argv: list[str], extra_env: dict, needed: list[str], patch: dict | None = None,
           timings: dict | None = None) -> None:
     """Record a build: what `watch` saw before the files were read, the go command and the
     environment it adds, the cache entries (`needed`) the command refers to, what
@@ -133,19 +145,23 @@ def write(k: str, watch: Watch, argv: list[str], extra_env: dict, needed: list[s
               "env": extra_env, "needed": sorted(set(needed)), "patch": patch, "timings": timings})
 
 
-def store(k: str, record: dict) -> None:
+def store(k: Key, record: dict) -> None:
     """Store a record (a new one, or one patch.py updated) under key `k`."""
-    write_atomic(record_path(k), json.dumps(record, separators=(",", ":")).encode())
+    from .cache import write_atomic
+
+    write_atomic(record_path(k), marshal.dumps({**record, "key": k.material}))
 
 
-def load(k: str) -> dict | None:
-    """The record under key `k`, if there is one of this format."""
+def load(k: Key) -> dict | None:
+    """The record under key `k`, if there is one of this format and of exactly this key."""
     try:
         with open(record_path(k), "rb") as f:
-            data = json.loads(f.read())
-    except (OSError, ValueError):
+            data = marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
         return None
-    return data if data.get("format") == FORMAT else None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != k.material:
+        return None
+    return data
 
 
 def changed_files(record: dict) -> list[str] | None:
@@ -159,15 +175,21 @@ def changed_files(record: dict) -> list[str] | None:
 
 
 def run(record: dict, timings=None) -> int:
-    """Run the recorded go command (with its tools timed, given a timings.Session)."""
+    """Run the recorded go command: in place of this process (its output and exit status
+    are go's; nothing of ours runs after it), or as a child with its tools timed, given a
+    timings.Session."""
     if timings is not None:
         from .timings import run_recorded
 
         return run_recorded(record, timings)
+    argv = record["argv"]
+    sys.stdout.flush()
+    sys.stderr.flush()
     try:
-        return subprocess.call(record["argv"], env={**os.environ, **record["env"]})
-    except KeyboardInterrupt:
-        return 130
+        os.execve(argv[0], argv, {**os.environ, **record["env"]})
+    except OSError as err:
+        print(f"toolweave: cannot run {argv[0]}: {err}", file=sys.stderr)
+    return 1
 
 
 def _self_fingerprint(environ: dict) -> list:
@@ -175,9 +197,18 @@ def _self_fingerprint(environ: dict) -> list:
     development runtime source: an upgrade or an edit invalidates every record."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     roots = [here] + ([environ["TOOLWEAVE_RUNTIME_SOURCE"]] if environ.get("TOOLWEAVE_RUNTIME_SOURCE") else [])
-    out = [shutil.which("go", path=environ.get("PATH"))]
+    out = [_which("go", environ.get("PATH", ""))]
     for root in roots:
         for base, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             out.extend([os.path.join(base, n), stat_of(os.path.join(base, n))] for n in sorted(files))
     return out
+
+
+def _which(name: str, path: str) -> str | None:
+    """shutil.which(name, path=path) for a plain name, without importing shutil."""
+    for d in path.split(os.pathsep):
+        candidate = os.path.join(d or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
