@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -346,3 +347,23 @@ def test_schema_valid_marks_remember_only_valid_texts(tmp_path):
     with pytest.raises(AspectError):
         load_aspects([bad], valid_marks=str(marks))
     assert len(list(marks.iterdir())) == 1
+
+
+def test_packages_of_a_library_integration_count_only_where_the_library_is():
+    """A file whose meta names a third-party library adds its packages only to builds that
+    have that library (the drop-in driver builds the glue of the libraries a binary links,
+    not of every integration); standard-library and toolweave's own files always count."""
+    from toolweave.config import BUILTIN_DIR
+
+    paths = [os.path.join(BUILTIN_DIR, n) for n in ("grpc.yml", "databasesql.yml", "weave-span.yml")]
+    aspects = load_aspects(paths, require_meta=True)
+    everything = aspects.packages()
+    assert "toolweave.dev/runtime/grpc" in everything and "toolweave.dev/runtime/sql" in everything
+    without = aspects.packages(present=lambda module: False)
+    assert "toolweave.dev/runtime/grpc" not in without
+    assert "toolweave.dev/runtime/sql" in without and "toolweave.dev/runtime/span" in without
+    assert aspects.packages(present=lambda module: module == "google.golang.org/grpc") == everything
+    grpc_aspect = next(a for a in aspects.aspects if a.id == "grpc-newclient")
+    assert aspects.library(grpc_aspect) == "google.golang.org/grpc"
+    sql_aspect = next(a for a in aspects.aspects if a.id == "databasesql-open")
+    assert aspects.library(sql_aspect) is None            # database/sql: the standard library

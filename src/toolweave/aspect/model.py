@@ -45,6 +45,22 @@ class AspectSet:
     def __len__(self) -> int:
         return len(self.aspects)
 
-    def packages(self) -> frozenset:
-        """Every import path woven code may import or link, over all aspects."""
-        return frozenset(p for a in self.aspects for adv in a.advice for p in adv.packages())
+    def packages(self, present=None) -> frozenset:
+        """Every import path woven code may import or link, over all aspects. With `present`
+        (a predicate on a module path), an aspect of a file whose `meta.library` is a
+        third-party module counts only when present(module): its advice is woven only into
+        code that imports that library, so a build without it never adds those packages."""
+        return frozenset(p for a in self.aspects if present is None or self._may_apply(a, present)
+                         for adv in a.advice for p in adv.packages())
+
+    def library(self, aspect: Aspect) -> str | None:
+        """The third-party module the aspect's file instruments (its `meta.library`), if any."""
+        for file, meta in self.meta:
+            if file == aspect.file:
+                module = (meta.get("library") or {}).get("module") or ""
+                return module if "." in module.split("/", 1)[0] else None
+        return None
+
+    def _may_apply(self, aspect: Aspect, present) -> bool:
+        module = self.library(aspect)
+        return module is None or present(module)

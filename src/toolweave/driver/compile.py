@@ -108,7 +108,10 @@ def _importcfg(ctx: DropIn, private: str, lines: list[str], added: set) -> str:
     """A copy of the compile's importcfg with the archives of the added imports."""
     _check_module_file(ctx)
     try:
-        files = exports(ctx.cache, ctx.parent, ctx.aspects.packages() | added).require(added)
+        # The libraries' glue only where this compile adds it: a build without gRPC never
+        # builds otelgrpc (one nested go list per distinct set, shared by the build).
+        base = ctx.aspects.packages(present=lambda module: False)
+        files = exports(ctx.cache, ctx.parent, base | added).require(added)
     except ExportError as err:
         raise CompileError(_explain(str(err))) from None
     path = os.path.join(private, "importcfg")
@@ -204,8 +207,13 @@ def complete_link(ctx: DropIn, importcfg: str) -> str | None:
     if not ctx.aspect_files:
         return None
     lines, present = read_importcfg(importcfg)
+    linked = frozenset(present)
+
+    def in_binary(module: str) -> bool:       # the library is linked: its glue may be too
+        return any(p == module or p.startswith(module + "/") for p in linked)
+
     try:
-        listed = exports(ctx.cache, ctx.parent, ctx.aspects.packages())
+        listed = exports(ctx.cache, ctx.parent, ctx.aspects.packages(present=in_binary))
     except ExportError:
         return None
     missing = {p: f for p, f in listed.files.items() if p not in present}

@@ -107,8 +107,10 @@ class DropIn:
         and replacements (our runtime's included, with its directory). The go command keys a
         woven compile by the imports it sees, not by the ones woven code adds, so without
         this an archive woven against one OpenTelemetry (or one runtime copy) would be reused
-        in a build that links another: the linker would refuse the mismatch. One `go list -m`
-        with the build's module flags, run only where the fingerprint is computed."""
+        in a build that links another: the linker would refuse the mismatch. The libraries'
+        glue modules and what they require count too (`-e`: a module the build lacks is
+        listed with an error, not resolved). One `go list -m` with the build's module flags,
+        run only where the fingerprint is computed."""
         import subprocess
 
         from .goenv import go_binary
@@ -118,7 +120,10 @@ class DropIn:
             return ""
         flags = [f for f in self.parent.nested_flags() if f.split("=", 1)[0] in ("-mod", "-modfile")]
         fmt = "{{.Path}} {{.Version}}{{with .Replace}} => {{.Path}} {{.Version}} {{.Dir}}{{end}}"
+        from .runtime import lib_module, lib_names, lib_requirements
+
+        glue = [m for n in lib_names() for m in (lib_module(n), *lib_requirements(n))]   # absent ones: -e
         argv = [self.parent.go or go_binary(), "list", "-m", "-e", *flags, "-f", fmt,
-                *sorted(closure_modules(self.cache, dict(os.environ)))]
+                *sorted(closure_modules(self.cache, dict(os.environ)) | set(glue))]
         proc = subprocess.run(argv, cwd=self.parent.cwd, capture_output=True, text=True)
         return proc.stdout if proc.returncode == 0 else "unavailable"

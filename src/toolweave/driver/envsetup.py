@@ -70,7 +70,7 @@ def setup(cwd: str) -> DropInEnv:
     cache = Cache()
     config = load_config(os.path.dirname(env.gomod) if env.in_module else None)
     aspects = load_aspects(config.aspect_files("test"), valid_marks=os.path.join(cache.root, "schema-valid"))
-    imports = {p for p in aspects.packages() if "." in p.split("/", 1)[0]}
+    imports = _imports(env, aspects)
     user_flags = [f for f in split_goflags(env.goflags) if not f.startswith(("-toolexec=", "-modfile="))]
     toolexec = "-toolexec=" + " ".join(_driver(cache, base_env))
     ours = [_quote(toolexec)]
@@ -93,6 +93,23 @@ def setup(cwd: str) -> DropInEnv:
             ours += [setup_.mod, "-overlay=" + overlay_json(cache, user_overlay, cwd, setup_.overlay)]
         extra.update(setup_.env)
     return DropInEnv(" ".join([*user_flags, *ours]), extra)
+
+
+def _imports(env, aspects) -> set[str]:
+    """What woven code may import in this module's builds: every aspect's packages, less the
+    glue of libraries the module does not require (driver/runtime.py: a program without
+    go-redis never resolves, nor raises, anything for it)."""
+    from . import runtime
+    from .modfile import _work_uses, required_modules
+
+    gomods = [env.gomod] if env.in_module else []
+    if env.in_workspace:
+        with open(env.gowork, encoding="utf-8") as f:
+            uses = _work_uses(f.read(), os.path.dirname(env.gowork))
+        gomods += [os.path.join(u, "go.mod") for u in uses]
+    libs = runtime.libs_for(required_modules(gomods))
+    return {p for p in aspects.packages() if "." in p.split("/", 1)[0]
+            and (runtime.lib_name(p) is None or runtime.lib_name(p) in libs)}
 
 
 def _record_source(modfile: str, gomod: str) -> None:

@@ -76,6 +76,12 @@ def prepare(env: GoEnv, cache: Cache, imports: set[str], replaces: dict[str, str
             lines += [f"require {runtime.MODULE} {runtime.VERSION}", f"replace {runtime.MODULE} => {rt}"]
             lines += _require_blocks(read_or_empty(os.path.join(rt, "go.mod")).decode())
             sums = _merge_sums(gosum, read_or_empty(os.path.join(rt, "go.sum")))
+            for name in _libs(imports):     # glue of the libraries woven code instruments
+                glue = runtime.lib_dir(rt, name)
+                lines += [f"require {runtime.lib_module(name)} {runtime.VERSION}",
+                          f"replace {runtime.lib_module(name)} => {glue}"]
+                lines += _require_blocks(read_or_empty(os.path.join(glue, "go.mod")).decode())
+                sums = _merge_sums(sums, read_or_empty(os.path.join(glue, "go.sum")))
         lines += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
         with open(os.path.join(tmp, "go.mod"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -114,7 +120,7 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor=Non
                  roots.list_args(), cwd, *((vendor.dir, vendor.text) if vendor else ()))
 
     def fill(tmp):
-        extra = [rt] if rt else []
+        extra = [rt, *(runtime.lib_dir(rt, n) for n in _libs(imports))] if rt else []
         version = _max_go(work, [os.path.join(u, "go.mod") for u in uses + extra])
         text = [f"go {version}", "", "use ("] + [f"\t{u}" for u in uses + extra] + [")"]
         text += [f"replace {mod} => {path}" for mod, path in sorted(replaces.items())]
@@ -144,9 +150,27 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor=Non
     return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "", **vendored)
 
 
+def _libs(imports) -> list[str]:
+    """The glue modules (runtime.lib_name) the imports come from."""
+    return sorted({n for n in map(runtime.lib_name, imports) if n})
+
+
 def _without_runtime(gomod: str) -> str:
     """go.mod text less its `require`/`replace` lines (single or in a block) for the runtime."""
-    return re.sub(rf"(?m)^[ \t]*(?:(?:require|replace)[ \t]+)?{re.escape(runtime.MODULE)}[ \t].*\n?", "", gomod)
+    return re.sub(rf"(?m)^[ \t]*(?:(?:require|replace)[ \t]+)?{re.escape(runtime.MODULE)}(?:/libs/\S+)?[ \t].*\n?", "",
+                  gomod)
+
+
+def required_modules(gomods: list[str]) -> set[str]:
+    """The module paths the go.mod files at `gomods` require (directly or `// indirect`): at
+    go >= 1.17 every module that provides a package to the module's build is listed."""
+    out = set()
+    for path in gomods:
+        text = read_or_empty(path).decode(errors="replace")
+        for block in re.findall(r"(?ms)^require\s*\((.*?)^\)", text) + re.findall(r"(?m)^require\s+([^(\s].*)$", text):
+            out.update(line.split()[0] for line in block.splitlines()
+                       if line.strip() and not line.strip().startswith("//"))
+    return out
 
 
 def _require_blocks(gomod: str) -> list[str]:

@@ -163,7 +163,11 @@ def pinned_packages(root: str) -> tuple[str, ...]:
     config = dataclasses.replace(load_config(root), disabled=frozenset(), test_bootstrap=True)
     aspects = load_aspects(config.aspect_files("test"),
                            valid_marks=os.path.join(Cache().root, "schema-valid"))
-    return tuple(sorted(p for p in aspects.packages() if "." in p.split("/", 1)[0]))
+    from .modfile import required_modules
+
+    libs = runtime.libs_for(required_modules([os.path.join(root, "go.mod")]))   # only the libraries it has
+    return tuple(sorted(p for p in aspects.packages() if "." in p.split("/", 1)[0]
+                        and (runtime.lib_name(p) is None or runtime.lib_name(p) in libs)))
 
 
 def root_package(root: str) -> str:
@@ -232,8 +236,11 @@ def _complete(root: str, gomod: bytes, gosum: bytes, tools: bytes, packages: tup
         _write(modfile, gomod)
         _write(os.path.join(scratch, "go.sum"), gosum)
         flag = f"-modfile={modfile}"
+        libs = sorted({n for n in map(runtime.lib_name, packages) if n})
+        glue = [arg for n in libs for arg in (f"-require={runtime.lib_module(n)}@{runtime.VERSION}",
+                                               f"-replace={runtime.lib_module(n)}={runtime.lib_dir(cached, n)}")]
         run_go(["mod", "edit", f"-require={runtime.MODULE}@{runtime.VERSION}",
-                f"-replace={runtime.MODULE}={cached}", modfile], cwd=root, env=environ)
+                f"-replace={runtime.MODULE}={cached}", *glue, modfile], cwd=root, env=environ)
         if tidy:
             overlay = os.path.join(scratch, "overlay.json")
             _write(os.path.join(scratch, TOOLS_FILE), tools)
@@ -242,7 +249,8 @@ def _complete(root: str, gomod: bytes, gosum: bytes, tools: bytes, packages: tup
             run_go(["mod", "tidy", flag, f"-overlay={overlay}"], cwd=root, env=environ)
         else:
             run_go(["list", "-mod=mod", flag, "-deps", *packages], cwd=root, env=environ)
-        run_go(["mod", "edit", f"-replace={runtime.MODULE}=./{RUNTIME_DIR}", modfile], cwd=root, env=environ)
+        local = [f"-replace={runtime.lib_module(n)}=./{RUNTIME_DIR}/libs/{n}" for n in libs]
+        run_go(["mod", "edit", f"-replace={runtime.MODULE}=./{RUNTIME_DIR}", *local, modfile], cwd=root, env=environ)
         return read_or_empty(modfile), read_or_empty(os.path.join(scratch, "go.sum"))
 
 

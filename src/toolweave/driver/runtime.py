@@ -7,6 +7,7 @@ stable directory, and editing the runtime source rebuilds exactly what depends o
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from functools import lru_cache
 
@@ -48,6 +49,66 @@ def runtime_dir(cache: Cache) -> str:
 
 def is_runtime_import(path: str) -> bool:
     return path == MODULE or path.startswith(MODULE + "/")
+
+
+# ----------------------------------------------------------------------------- library glue
+#
+# Glue for a third-party library lives in a module of its own nested in the runtime's
+# directory, libs/<name> (toolweave.dev/runtime/libs/<name>): its requirements (the library,
+# its contrib instrumentation) enter a build only when woven code imports it, that is where
+# the program uses the library, so a program without gin never resolves gin, and MVS never
+# raises a version for a library the program does not have. The first line of its go.mod,
+# `// toolweave:library <module>`, names the library it instruments.
+
+LIBS = MODULE + "/libs/"
+_LIBRARY = re.compile(r"(?m)^//\s*toolweave:library\s+(\S+)\s*$")
+
+
+def lib_name(path: str) -> str | None:
+    """The glue module's name of an import path under toolweave.dev/runtime/libs/, else None."""
+    return path[len(LIBS):].split("/", 1)[0] or None if path.startswith(LIBS) else None
+
+
+def lib_module(name: str) -> str:
+    return LIBS + name
+
+
+def lib_dir(root: str, name: str) -> str:
+    """A glue module's directory in a copy (or the source) of the runtime at `root`."""
+    return os.path.join(root, "libs", name)
+
+
+def lib_names() -> list[str]:
+    """Every glue module shipped (or in TOOLWEAVE_RUNTIME_SOURCE)."""
+    base = os.path.join(source_dir(), "libs")
+    try:
+        return sorted(n for n in os.listdir(base) if os.path.isfile(os.path.join(base, n, "go.mod")))
+    except FileNotFoundError:
+        return []
+
+
+def lib_library(name: str) -> str:
+    """The module a glue module instruments (its go.mod's `// toolweave:library` line)."""
+    with open(os.path.join(lib_dir(source_dir(), name), "go.mod"), encoding="utf-8") as f:
+        m = _LIBRARY.search(f.read())
+    if not m:
+        raise ValueError(f"{lib_module(name)}: go.mod has no `// toolweave:library MODULE` line")
+    return m.group(1)
+
+
+def lib_requirements(name: str) -> list[str]:
+    """The modules a glue module requires directly (its library, the instrumentation)."""
+    with open(os.path.join(lib_dir(source_dir(), name), "go.mod"), encoding="utf-8") as f:
+        text = f.read()
+    blocks = re.findall(r"(?ms)^require\s*\((.*?)^\)", text) + re.findall(r"(?m)^require\s+([^(\s].*)$", text)
+    return sorted({line.split()[0] for b in blocks for line in b.splitlines()
+                   if line.strip() and not line.strip().startswith("//") and "// indirect" not in line})
+
+
+def libs_for(modules) -> set[str]:
+    """The glue modules whose library is among `modules` (module paths)."""
+    present = set(modules)
+    return {n for n in lib_names() if lib_library(n) in present}
 
 
 def closure(cache: Cache, env: dict) -> frozenset:
