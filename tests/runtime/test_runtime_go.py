@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from runtime_support import RUNTIME, go_run
 
@@ -25,3 +29,26 @@ def test_go_mod_is_tidy_and_pinned(go):
                          ("go.opentelemetry.io/contrib/propagators/autoprop", "v0.72.0"),
                          ("go.opentelemetry.io/contrib/instrumentation/runtime", "v0.72.0")]:
         assert re.search(rf"^\t{re.escape(dep)} {re.escape(version)}$", gomod, re.M), dep
+
+
+LIBS = sorted(p.name for p in (RUNTIME / "libs").iterdir() if (p / "go.mod").is_file())
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_library_glue_modules_vet_test_and_are_tidy(go, lib):
+    """Each glue module (libs/<name>: toolweave.dev/runtime/libs/<name>) is a module of its
+    own: vetted, tested, committed tidy, and says which library it instruments."""
+    glue = RUNTIME / "libs" / lib
+    go_run(go, ["vet", "./..."], glue, mod="readonly")
+    proc = go_run(go, ["test", "-count=1", "./..."], glue, mod="readonly")
+    assert "FAIL" not in proc.stdout
+    go_run(go, ["mod", "tidy", "-diff"], glue, mod="readonly")
+    gomod = (glue / "go.mod").read_text()
+    assert re.search(rf"^module toolweave\.dev/runtime/libs/{lib}$", gomod, re.M)
+    assert re.match(r"// toolweave:library \S+\n", gomod), "the first line names the library"
+
+
+def test_gofmt_leaves_the_runtime_as_it_is(go):
+    gofmt = Path(go).with_name("gofmt")
+    proc = subprocess.run([str(gofmt), "-l", str(RUNTIME)], capture_output=True, text=True, check=True)
+    assert proc.stdout == "", f"not gofmt'ed:\n{proc.stdout}"

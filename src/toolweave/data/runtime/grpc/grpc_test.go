@@ -147,9 +147,9 @@ func TestOptionsOfTheProgramAreNotWrittenTo(t *testing.T) {
 
 func TestOTLPExportsAreNeverTraced(t *testing.T) {
 	for method, want := range map[string]bool{
-		"/opentelemetry.proto.collector.trace.v1.TraceService/Export":   true,
+		"/opentelemetry.proto.collector.trace.v1.TraceService/Export":     true,
 		"/opentelemetry.proto.collector.metrics.v1.MetricsService/Export": true,
-		"/grpc.health.v1.Health/Check":                                  false,
+		"/grpc.health.v1.Health/Check":                                    false,
 	} {
 		if Exporting(method) != want {
 			t.Errorf("Exporting(%q) = %v, want %v", method, !want, want)

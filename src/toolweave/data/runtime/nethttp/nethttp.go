@@ -62,7 +62,9 @@ type Woven struct {
 // woven is set by Install, in the register package's init, before any request. Until then
 // (a plain build: this package's own tests of the client side) nothing is ever marked.
 var woven = Woven{
-	Serve:      func(srv *http.Server, w http.ResponseWriter, r *http.Request) { http.Error(w, "toolweave: net/http is not woven", 500) },
+	Serve: func(srv *http.Server, w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "toolweave: net/http is not woven", 500)
+	},
 	MarkServed: func(*http.Request) {},
 	IsServed:   func(*http.Request) bool { return false },
 }
