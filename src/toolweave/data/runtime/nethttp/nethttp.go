@@ -185,6 +185,29 @@ func routeOf(pattern string) string {
 	return ""
 }
 
+// Route names the server span of r after a router's route template ("GET /users/:id") and
+// records the template as http.route on the span and on otelhttp's request metrics (through
+// the Labeler otelhttp put in the request's context). The web-framework integrations call
+// it from a middleware: the net/http integration owns the server span, the framework only
+// tells it the route. A request that a ServeMux routed keeps the ServeMux's naming (otelhttp
+// names the span from r.Pattern when the request returns); without a recording span, or an
+// empty route, nothing happens.
+func Route(r *http.Request, route string) {
+	if route == "" || r.Pattern != "" {
+		return
+	}
+	span := trace.SpanFromContext(r.Context())
+	if !span.IsRecording() {
+		return
+	}
+	attrs := routeAttributes(route)
+	span.SetName(r.Method + " " + route)
+	span.SetAttributes(attrs...)
+	if labeler, ok := otelhttp.LabelerFromContext(r.Context()); ok {
+		labeler.Add(attrs...)
+	}
+}
+
 // NewHandler has otelhttp.NewHandler's signature; the weaver replaces a program's own
 // otelhttp.NewHandler calls with it. The otelhttp handler is built once, here. Per request:
 // inside a server span of ours (the net/http hook's, or an outer NewHandler's) it calls h

@@ -1,0 +1,5 @@
+module example.com/gorillamuxapp
+
+go 1.22
+
+require github.com/gorilla/mux v1.8.0
