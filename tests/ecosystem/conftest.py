@@ -33,3 +33,23 @@ def redis_servers():
         yield servers
     finally:
         servers.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_dsn():
+    """A throwaway PostgreSQL on loopback (tests/integrations/pgcluster.py): its DSN."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "integrations"))
+    from pgcluster import PgCluster, PgClusterError
+
+    cluster = PgCluster("app")
+    try:
+        cluster.start()
+    except PgClusterError as err:
+        pytest.fail(f"cannot start the test PostgreSQL: {err}", pytrace=False)
+    try:
+        yield cluster.dsn
+    finally:
+        cluster.stop()
