@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 KINDS = ("plain", "cluster", "ring", "failover", "universal", "instrumented")
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="module", params=modes("goredis"))
 def binary(request, tw_env, tmp_path_factory):
     return build(request.param, "goredis", tw_env, tmp_path_factory.mktemp(f"goredis-{request.param}"),
                  integration="goredis")

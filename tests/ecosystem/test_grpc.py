@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 CHECK, WATCH = "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="module", params=modes("grpc"))
 def traced(request, tw_env, tmp_path_factory):
     binary = build(request.param, "grpc", tw_env, tmp_path_factory.mktemp(f"grpc-{request.param}"),
                    integration="grpc")

@@ -13,11 +13,11 @@ import json
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 LIBRARIES = ("zap", "logrus")
-CASES = [(lib, mode) for lib in LIBRARIES for mode in MODES]
+CASES = [(lib, mode) for lib in LIBRARIES for mode in modes(lib)]
 MESSAGES = ["custom", "handled", "no context"]
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="module", params=modes("pgx"))
 def binary(request, tw_env, tmp_path_factory):
     return build(request.param, "pgx", tw_env, tmp_path_factory.mktemp(f"pgx-{request.param}"), integration="pgx")
 

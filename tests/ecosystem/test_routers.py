@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 COLON = {"/users/7": "/users/:id", "/api/v1/items/9": "/api/v1/items/:id"}
 BRACES = {"/users/7": "/users/{id}", "/api/v1/items/9": "/api/v1/items/{id}"}
 ROUTERS = {"gin": COLON, "chi": BRACES, "gorillamux": BRACES, "echo": COLON}  # integration (= app): {path: route}
-CASES = [(integration, mode) for integration in ROUTERS for mode in MODES]
+CASES = [(integration, mode) for integration in ROUTERS for mode in modes(integration)]
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[f"{i}-{m}" for i, m in CASES])

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_support import MODES, build, one, run
+from ecosystem_support import build, modes, one, run
 from toolweave.otlp.spantree import render
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="module", params=modes("sqlx"))
 def traced(request, tw_env, tmp_path_factory, pg_dsn):
     binary = build(request.param, "sqlx", tw_env, tmp_path_factory.mktemp(f"sqlx-{request.param}"))
     proc, receiver = run(binary, "sqlxapp", env_extra={"PG_DSN": pg_dsn})
