@@ -96,20 +96,16 @@ def setup(cwd: str) -> DropInEnv:
 
 
 def _imports(env, aspects) -> set[str]:
-    """What woven code may import in this module's builds: every aspect's packages, less the
-    glue of libraries the module does not require (driver/runtime.py: a program without
-    go-redis never resolves, nor raises, anything for it)."""
-    from . import runtime
+    """What woven code may import in this module's (or workspace's) builds (runtime.needed_by)."""
     from .modfile import _work_uses, required_modules
+    from .runtime import needed_by
 
     gomods = [env.gomod] if env.in_module else []
     if env.in_workspace:
         with open(env.gowork, encoding="utf-8") as f:
             uses = _work_uses(f.read(), os.path.dirname(env.gowork))
         gomods += [os.path.join(u, "go.mod") for u in uses]
-    libs = runtime.libs_for(required_modules(gomods))
-    return {p for p in aspects.packages() if "." in p.split("/", 1)[0]
-            and (runtime.lib_name(p) is None or runtime.lib_name(p) in libs)}
+    return needed_by(aspects.packages(), required_modules(gomods))
 
 
 def _record_source(modfile: str, gomod: str) -> None:

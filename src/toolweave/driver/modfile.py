@@ -164,19 +164,27 @@ def _without_runtime(gomod: str) -> str:
 def required_modules(gomods: list[str]) -> set[str]:
     """The module paths the go.mod files at `gomods` require (directly or `// indirect`): at
     go >= 1.17 every module that provides a package to the module's build is listed."""
-    out = set()
-    for path in gomods:
-        text = read_or_empty(path).decode(errors="replace")
-        for block in re.findall(r"(?ms)^require\s*\((.*?)^\)", text) + re.findall(r"(?m)^require\s+([^(\s].*)$", text):
-            out.update(line.split()[0] for line in block.splitlines()
-                       if line.strip() and not line.strip().startswith("//"))
-    return out
+    return {module for path in gomods for module, _ in go_requires(read_or_empty(path).decode(errors="replace"))}
+
+
+_REQUIRE_BLOCK = re.compile(r"(?ms)^require\s*\(.*?^\)")
+_REQUIRE_LINE = re.compile(r"(?m)^require\s+[^(\s].*$")
 
 
 def _require_blocks(gomod: str) -> list[str]:
     """The `require` directives of a go.mod, as lines to append to another."""
-    out = re.findall(r"(?ms)^require\s*\(.*?^\)", gomod)
-    out += re.findall(r"(?m)^require\s+[^(\s].*$", gomod)
+    return _REQUIRE_BLOCK.findall(gomod) + _REQUIRE_LINE.findall(gomod)
+
+
+def go_requires(gomod: str) -> list[tuple[str, bool]]:
+    """(module path, whether `// indirect`) of every requirement in go.mod text."""
+    out = []
+    for directive in _require_blocks(gomod):
+        for line in directive.splitlines():
+            words = line.split("//", 1)[0].split()
+            words = words[1:] if words[:1] == ["require"] else words
+            if words and words[0] not in ("(", ")"):
+                out.append((words[0], "// indirect" in line))
     return out
 
 

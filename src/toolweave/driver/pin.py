@@ -165,9 +165,7 @@ def pinned_packages(root: str) -> tuple[str, ...]:
                            valid_marks=os.path.join(Cache().root, "schema-valid"))
     from .modfile import required_modules
 
-    libs = runtime.libs_for(required_modules([os.path.join(root, "go.mod")]))   # only the libraries it has
-    return tuple(sorted(p for p in aspects.packages() if "." in p.split("/", 1)[0]
-                        and (runtime.lib_name(p) is None or runtime.lib_name(p) in libs)))
+    return tuple(sorted(runtime.needed_by(aspects.packages(), required_modules([os.path.join(root, "go.mod")]))))
 
 
 def root_package(root: str) -> str:

@@ -98,17 +98,25 @@ def lib_library(name: str) -> str:
 
 def lib_requirements(name: str) -> list[str]:
     """The modules a glue module requires directly (its library, the instrumentation)."""
+    from .modfile import go_requires   # modfile imports this module
+
     with open(os.path.join(lib_dir(source_dir(), name), "go.mod"), encoding="utf-8") as f:
-        text = f.read()
-    blocks = re.findall(r"(?ms)^require\s*\((.*?)^\)", text) + re.findall(r"(?m)^require\s+([^(\s].*)$", text)
-    return sorted({line.split()[0] for b in blocks for line in b.splitlines()
-                   if line.strip() and not line.strip().startswith("//") and "// indirect" not in line})
+        return sorted({module for module, indirect in go_requires(f.read()) if not indirect})
 
 
 def libs_for(modules) -> set[str]:
     """The glue modules whose library is among `modules` (module paths)."""
     present = set(modules)
     return {n for n in lib_names() if lib_library(n) in present}
+
+
+def needed_by(packages, required_modules) -> set[str]:
+    """The non-standard packages among `packages` (what aspects may import) that woven code
+    can add to a module requiring `required_modules`: the glue of a library it does not
+    require is left out (a module without go-redis never resolves, nor raises, anything for
+    go-redis)."""
+    libs = libs_for(required_modules)
+    return {p for p in packages if "." in p.split("/", 1)[0] and lib_name(p) in (None, *libs)}
 
 
 def closure(cache: Cache, env: dict) -> frozenset:
