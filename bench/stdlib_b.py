@@ -13,7 +13,7 @@ Variants, both exporting everything over OTLP/HTTP to one receiver on loopback:
           the same contrib libraries (otelhttp, otelsql, otelslog, runtime, autoexport) and
           plain `go build`
 
-Both run against one throwaway PostgreSQL (tests/integrations/pgcluster.py; the `greetings`
+Both run against one throwaway PostgreSQL (tests/pgcluster.py; the `greetings`
 table is dropped before every run so each starts empty) and are driven by bench/loadgen
 (a Go load generator: N keep-alive workers GET /greet/user{n}, a new name per request so the
 indexed count stays cheap as the table grows, for D seconds after a warm-up; latencies of 200
@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ROOT / "tests" / "integrations" / "apps"
 LOADGEN = ROOT / "bench" / "loadgen"
-sys.path.insert(0, str(ROOT / "tests" / "integrations"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from pgcluster import PgCluster, free_port  # noqa: E402
 

@@ -102,6 +102,8 @@ CASES = [
     Case("unknown-function-option.yml", 7, "enter-main", "function", r'"nam".*did you mean "name"'),
     Case("add-struct-field-unknown-field.yml", 10, "add-field", "add-struct-field", r'unknown field "tag"'),
     Case("package-filter-unclosed-bracket.yml", 5, "every-app-package", "package-filter", r"unclosed '\['"),
+    Case("package-filter-reversed-range.yml", 5, "every-app-package", "package-filter", r"bad glob.*range"),
+    Case("package-filter-empty-set.yml", 5, "every-app-package", "package-filter", r"empty set '\[!\]'"),
     Case("directive-with-slashes.yml", 6, "spans", "directive", r"bad directive name '//weave:span'"),
     # -- files, extends, YAML ------------------------------------------------------------
     Case("extends-missing-file.yml", 3, None, None, r"does-not-exist\.yml.*no such file"),

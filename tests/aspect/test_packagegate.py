@@ -83,6 +83,28 @@ FILES = [
 ]
 
 
+GLOBS = ["*", "*.*", "*.*/**", "**", "github.com/**", "**/internal/**", "**/z", "net/*", "n?t/http", "[a-m]*",
+         "[!a-m]*", "[^a-m]*/**", "example.com/app*", "*/[s]tore", "caf[\u00e9]", "x-[a-]y", "**/*_test", "a**b",
+         "?", "[*]", "a.b"]
+GLOB_PATHS = ["net/http", "net", "nut/http", "net/http/httptest", "github.com/x/y/internal/z", "github.com", "z",
+              "example.com/app", "example.com/app/store", "example.com/apps", "caf\u00e9", "cafe", "x-ay", "x--y",
+              "a/b_test", "ab", "a/x/b", "*", "a.b", "axb", "\u00e9", "."]
+
+
+def test_globs_mean_what_their_regular_expressions_say():
+    """glob_regex: the meaning of every construct, and globs that mean nothing clear refused."""
+    table = [("*.*", "github.com", True), ("*.*", "github.com/x", False), ("*.*/**", "github.com/x/y", True),
+             ("**/internal/**", "internal/x", True), ("**/internal/**", "a/b/internal/c", True),
+             ("**/internal/**", "ainternal/c", False), ("n?t/http", "net/http", True), ("n?t/http", "n/t/http", False),
+             ("[!a-m]*", "net", True), ("[!a-m]*", "fmt", False), ("x-[a-]y", "x--y", True), ("a**b", "a/x/b", True),
+             ("[*]", "*", True), ("[*]", "x", False), ("a.b", "axb", False)]
+    for pattern, path, want in table:
+        assert bool(packagegate.glob_regex(pattern).match(path)) == want, (pattern, path)
+    for bad in ("a[b", "[]", "[!]", "[z-a]"):
+        with pytest.raises(ValueError, match="bad glob"):
+            packagegate.glob_regex(bad)
+
+
 def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
     """The Go side (data/launcher/gate_test.go) answers every case as Python's evaluators."""
     import json
@@ -104,6 +126,13 @@ def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
                      "module_rel": pkg.module_rel, "test_main": pkg.test_main}
             cases.append({"gate": value(gate), "prefilter": value(prefilter), "file": data.decode("latin-1"), "facts": facts,
                           "gated": packagegate.evaluate(gate, pkg), "filtered": may_match(prefilter, data)})
+    for pattern in GLOBS:                 # the launcher's hand-written glob matcher
+        for path in GLOB_PATHS:
+            pkg = PackageFacts(import_path=path, name="p", module_rel=path)
+            for gate in (["glob", pattern], ["root", pattern]):
+                cases.append({"gate": value(gate), "prefilter": "true", "file": "", "gated": packagegate.evaluate(gate, pkg),
+                              "filtered": True, "facts": {"import_path": path, "name": "p", "imports": [],
+                                                          "module_rel": path, "test_main": False}})
     assert {c["gated"] for c in cases} == {True, False, None} and {c["filtered"] for c in cases} == {True, False}
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     env = {**os.environ, "TOOLWEAVE_GATE_CASES": str(tmp_path / "cases.json"), "GOFLAGS": "", "GOWORK": "off",
@@ -135,7 +164,7 @@ def test_the_plan_merges_gates_without_changing_a_decision():
             outcomes.add(may(per_aspect, pkg, data))
             assert may(merged, pkg, data) == may(per_aspect, pkg, data), (pkg.import_path, data)
     assert outcomes == {True, False}
-    for gate, _ in merged:               # regular expressions after the cheap parts
+    for gate, _ in merged:               # globs after the cheap parts
         if isinstance(gate, list) and gate[0] in ("all", "any"):
             flags = [bool(isinstance(g, list) and g[0] in ("glob", "root") and g[1]) for g in gate[1]]
             assert flags == sorted(flags)

@@ -121,6 +121,19 @@ def test_parallel_compiles_and_concurrent_builds(runner, tmp_path, receiver):
     receiver.wait_for(lambda r: len([s for s in r.spans() if s.name == "F"]) == 12)
 
 
+def test_a_main_module_under_an_instrumentation_library_path_is_woven(runner, tmp_path, receiver):
+    """Packages under gRPC's or OpenTelemetry's paths are never woven, but a main module that
+    lives there (gRPC's examples are their own module, google.golang.org/grpc/examples) is the
+    user's program: woven by both drivers like any other."""
+    files = {**SPANS, "go.mod": "module google.golang.org/grpc/examples/spans\n\ngo 1.22\n"}
+    module = write_module(tmp_path / "examples", files)
+    for mode in ("frontend", "goflags"):
+        runner.build(mode, "build", "-o", str(tmp_path / mode), ".", cwd=module).check()
+        receiver.clear()
+        runner.run([str(tmp_path / mode)], cwd=module, env=otel_env(receiver)).check()
+        receiver.wait_for(lambda r: {s.name for s in r.spans()} >= {"work", "step-one"})
+
+
 def test_a_module_file_without_our_runtime_is_one_line(runner, tmp_path):
     module = write_module(tmp_path / "spans", SPANS)
     toolexec = "-toolexec=" + " ".join(buildmodes.toolexec_command())

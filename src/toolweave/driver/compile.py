@@ -35,7 +35,7 @@ class CompileError(Exception):
 def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     """The compile's new arguments, or None to run it as given."""
     import_path = call.flag("-p") or ""
-    if not ctx.aspect_files or not weavable_path(import_path, ctx.protected):
+    if not ctx.aspect_files or not weavable_path(import_path, ctx.protected, ctx.module.path if ctx.module else ""):
         return None
     lines, _ = read_importcfg(call.flag("-importcfg"))
     pf = _facts(ctx, call, import_path, importcfg_imports(lines))

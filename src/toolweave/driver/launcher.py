@@ -30,7 +30,7 @@ import sys
 
 from .cache import Cache, digest, write_atomic
 
-HEADER = "toolweave-plan 2"   # data/launcher/plan.go's planHeader
+HEADER = "toolweave-plan 3"   # data/launcher/plan.go's planHeader
 SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "launcher")
 NAME = "toolweave-toolexec"
 COMMAND = "command"          # beside the launcher: how it runs `toolweave toolexec` (NUL-separated)
@@ -96,8 +96,8 @@ def write_plan(ctx, path: str) -> None:
 def gates(aspects) -> list[tuple]:
     """(package gate, file prefilter) per distinct gate, in first-seen order: the aspects
     that share a gate have their prefilters any-of'd (one match is enough to send the compile
-    to Python), and within all/any the parts without a regular expression come first, since
-    the launcher stops at the first part that settles them."""
+    to Python), and within all/any the parts without a glob come first, since the launcher
+    stops at the first part that settles them."""
     merged: dict[str, tuple] = {}
     for a in aspects:
         gate, prefilter = _cheap_first(a.join_point.package_gate()), a.join_point.prefilter()
@@ -113,18 +113,18 @@ def gates(aspects) -> list[tuple]:
 def _cheap_first(gate):
     if isinstance(gate, list) and len(gate) == 2 and gate[0] in ("all", "any"):
         parts = [_cheap_first(g) for g in gate[1]]
-        return [gate[0], sorted(parts, key=lambda g: _has_regex(g))]   # stable: order kept otherwise
+        return [gate[0], sorted(parts, key=lambda g: _has_glob(g))]   # stable: order kept otherwise
     if isinstance(gate, list) and len(gate) == 2 and gate[0] in ("not", "may"):
         return [gate[0], _cheap_first(gate[1])]
     return gate
 
 
-def _has_regex(gate) -> bool:
+def _has_glob(gate) -> bool:
     if not isinstance(gate, list) or len(gate) != 2:
         return False
     if gate[0] in ("glob", "root"):
         return gate[1] is not None
-    return any(_has_regex(g) for g in gate[1]) if gate[0] in ("all", "any") else _has_regex(gate[1])
+    return any(_has_glob(g) for g in gate[1]) if gate[0] in ("all", "any") else _has_glob(gate[1])
 
 
 def value(v) -> str:

@@ -19,6 +19,9 @@ from .runtime import is_runtime_import
 NEVER_WOVEN = ("go.opentelemetry.io/", "github.com/XSAM/otelsql", "github.com/exaring/otelpgx",
                "github.com/redis/go-redis/extra/", "github.com/labstack/echo-otel", "github.com/riandyrn/otelchi",
                "gorm.io/plugin/opentelemetry", "google.golang.org/protobuf/", "google.golang.org/grpc/")
+# Import path prefixes. The main module is never among them, even under one of their paths: a
+# module of gRPC's own examples (google.golang.org/grpc/examples) is the user's program, and the
+# runtime's dependency closure (`protected`) is what keeps woven code out of import cycles.
 
 
 @dataclass(frozen=True)
@@ -41,18 +44,21 @@ class PlanResult:
     woven_now: int = 0       # files woven in this run
 
 
-def weavable(pkg: Package, protected: frozenset = frozenset()) -> bool:
-    """Whether a package may be woven: not the instrumentation itself (rule 1), and not a
-    package the runtime depends on (`protected`): code woven there could import the runtime
-    and close an import cycle."""
-    return weavable_path(pkg.path, protected) and bool(pkg.go_files) and not (pkg.is_test_main and pkg.dir == "")
+def weavable(pkg: Package, protected: frozenset = frozenset(), main_module: str = "") -> bool:
+    """Whether a package may be woven: not the instrumentation itself (rule 1) unless it is the
+    main module's, and not a package the runtime depends on (`protected`): code woven there
+    could import the runtime and close an import cycle."""
+    return (weavable_path(pkg.path, protected, main_module) and bool(pkg.go_files)
+            and not (pkg.is_test_main and pkg.dir == ""))
 
 
-def weavable_path(path: str, protected: frozenset = frozenset()) -> bool:
+def weavable_path(path: str, protected: frozenset = frozenset(), main_module: str = "") -> bool:
     """The import-path half of `weavable` (all the drop-in driver knows of a compile)."""
-    if is_runtime_import(path) or any(path.startswith(p) or path == p.rstrip("/") for p in NEVER_WOVEN):
+    if is_runtime_import(path) or path in protected:
         return False
-    return path not in protected
+    if main_module and (path == main_module or path.startswith(main_module + "/")):
+        return True
+    return not any(path.startswith(p) or path == p.rstrip("/") for p in NEVER_WOVEN)
 
 
 def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
@@ -77,7 +83,7 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
     for i, pkg in enumerate(packages, 1):
         if progress:
             progress(i, len(packages), pkg.path)
-        if not weavable(pkg, protected):
+        if not weavable(pkg, protected, main_module.path if main_module else ""):
             continue
         pf = facts(pkg, main_module, config)
         candidates = package_candidates(aspects.aspects, pf)

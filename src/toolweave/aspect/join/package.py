@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ...packagegate import glob_regex
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 
@@ -67,35 +68,6 @@ class PackageName(_PackageJoinPoint):
         return ["name", self.name]
 
 
-def glob_regex(pattern: str) -> re.Pattern:
-    """`*` one path segment, `**` any number of segments, `?` one character, `[...]` a set."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            if pattern.startswith("/", i) and out[-1] == ".*":
-                out[-1] = "(?:.*/)?"
-                i += 1
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                raise SpecError(f"bad glob {pattern!r}: unclosed '['")
-            body = pattern[i + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
-            i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("^" + "".join(out) + "$")
-
-
 @join_point("package-filter")
 class PackageFilter(_PackageJoinPoint):
     def __init__(self, pattern, root):
@@ -119,8 +91,8 @@ class PackageFilter(_PackageJoinPoint):
             expect(pattern, str, "a glob string", line)
             try:
                 glob_regex(pattern)
-            except SpecError as err:
-                raise SpecError(err.message, line)
+            except ValueError as err:
+                raise SpecError(str(err), line)
         return cls(pattern, root)
 
     def decide(self, package, fctx):
@@ -135,8 +107,7 @@ class PackageFilter(_PackageJoinPoint):
         return bool(self.regex.match(package.import_path))
 
     def package_gate(self):
-        pattern = None if self.regex is None else self.regex.pattern
-        return ["root", pattern] if self.root else ["glob", pattern]
+        return ["root", self.pattern] if self.root else ["glob", self.pattern]
 
 
 @join_point("test-main")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // compile returns (to run the tool as given) only when no aspect can match the package.
@@ -23,12 +24,27 @@ func compile(tool string, args []string) {
 		return
 	}
 	f := newFacts(p, importPath, cfg, out, paths)
+	var prefilters []any // of the gates that may let the package through
 	for _, g := range p.gates {
-		if gate(g.gate, f) == no {
-			continue
+		if gate(g.gate, f) != no {
+			prefilters = append(prefilters, g.prefilter)
 		}
-		for _, data := range f.sources() {
-			if mayMatch(g.prefilter, data) {
+	}
+	if len(prefilters) == 0 {
+		return
+	}
+	var buf []byte // one buffer for every file: a page of memory costs as much as reading it
+	for i, path := range f.paths {
+		data := f.first
+		if i > 0 || data == nil {
+			var err error
+			if buf, err = readFile(path, buf); err != nil {
+				toPython("")
+			}
+			data = buf
+		}
+		for _, pf := range prefilters {
+			if mayMatch(pf, data) {
 				toPython("")
 			}
 		}
@@ -49,17 +65,21 @@ func flag(args []string, name string) string {
 	return found
 }
 
+// weavable mirrors driver/plan.py's weavable_path.
 func weavable(p *plan, path string) bool {
 	if path == p.runtime || strings.HasPrefix(path, p.runtime+"/") {
 		return false
 	}
-	for _, n := range p.never {
-		if strings.HasPrefix(path, n) || path == strings.TrimSuffix(n, "/") {
+	for _, q := range p.protected {
+		if q == path {
 			return false
 		}
 	}
-	for _, q := range p.protected {
-		if q == path {
+	if p.modulePath != "" && (path == p.modulePath || strings.HasPrefix(path, p.modulePath+"/")) {
+		return true // the main module, even under an instrumentation library's path
+	}
+	for _, n := range p.never {
+		if strings.HasPrefix(path, n) || path == strings.TrimSuffix(n, "/") {
 			return false
 		}
 	}
@@ -77,8 +97,8 @@ type facts struct {
 
 	cfg     string
 	paths   []string
-	imports map[string]bool // nil until read
-	files   [][]byte        // nil until read
+	imports string // the importcfg after a newline; "" until read
+	first   []byte // the first file; nil until read
 	name    *string
 }
 
@@ -104,55 +124,72 @@ func newFacts(p *plan, importPath, cfg, out string, paths []string) *facts {
 
 // known: facts given whole (gate_test.go).
 func known(importPath, name string, imports []string, moduleRel string, testMain bool) *facts {
-	f := &facts{importPath: importPath, moduleRel: moduleRel, testMain: testMain, name: &name,
-		imports: map[string]bool{}, files: [][]byte{}}
+	f := &facts{importPath: importPath, moduleRel: moduleRel, testMain: testMain, name: &name, imports: "\n"}
 	for _, imp := range imports {
-		f.imports[imp] = true
+		f.imports += "packagefile " + imp + "=/dev/null\n"
 	}
 	return f
 }
 
+// imported: the importcfg has a packagefile or importmap line for path.
 func (f *facts) imported(path string) bool {
-	if f.imports == nil {
+	if f.imports == "" {
 		data, err := os.ReadFile(f.cfg)
 		if err != nil {
 			toPython("")
 		}
-		f.imports = map[string]bool{}
-		for _, line := range strings.Split(string(data), "\n") {
-			verb, rest, _ := strings.Cut(line, " ")
-			if verb == "packagefile" || verb == "importmap" {
-				p, _, _ := strings.Cut(rest, "=")
-				f.imports[strings.TrimSpace(p)] = true
-			}
-		}
+		f.imports = "\n" + string(data)
 	}
-	return f.imports[path]
-}
-
-func (f *facts) sources() [][]byte {
-	if f.files == nil {
-		f.files = make([][]byte, 0, len(f.paths))
-		for _, path := range f.paths {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				toPython("")
-			}
-			f.files = append(f.files, data)
-		}
-	}
-	return f.files
+	return strings.Contains(f.imports, "\npackagefile "+path+"=") || strings.Contains(f.imports, "\nimportmap "+path+"=")
 }
 
 func (f *facts) packageName() string {
 	if f.name == nil {
 		name := ""
-		if files := f.sources(); len(files) > 0 {
-			name = packageClause(files[0])
+		if len(f.paths) > 0 {
+			data, err := readFile(f.paths[0], nil)
+			if err != nil {
+				toPython("")
+			}
+			f.first, name = data, packageClause(data)
 		}
 		f.name = &name
 	}
 	return *f.name
+}
+
+// readFile reads a file into buf (grown when too small) and returns its contents.
+func readFile(path string, buf []byte) ([]byte, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, err
+	}
+	size := int(st.Size)
+	if cap(buf) < size+1 {
+		buf = make([]byte, 0, size+size/4+512)
+	}
+	buf = buf[:0]
+	for {
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		buf = buf[:len(buf)+n]
+		if n == 0 || size > 0 && len(buf) >= size {
+			return buf, nil // the end, or all the size it had: no read to find the end
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 // packageClause: the name in a Go file's package clause, as driver/compile.py's _PACKAGE

@@ -9,12 +9,12 @@ import (
 )
 
 // planHeader opens every plan; another header (another format) means Python rewrites it.
-const planHeader = "toolweave-plan 2"
+const planHeader = "toolweave-plan 3"
 
 // A plan (driver/launcher.py's write_plan) is text, one fact per line, each a keyword and
 // values in a subset of JSON (value.go):
 //
-//	toolweave-plan 2
+//	toolweave-plan 3
 //	fingerprint "…"
 //	runtime "toolweave.dev/runtime"          the runtime module: never woven
 //	module "example.com/app" "/abs/dir"      the main module's path and directory
@@ -27,15 +27,10 @@ type plan struct {
 	runtime     string
 	modulePath  string
 	moduleDir   string
-	inputs      []input
+	inputs      []string // the values of the input lines, read when checked (fresh)
 	never       []string
 	protected   []string
 	gates       []gated
-}
-
-type input struct {
-	path        string
-	size, mtime int64
 }
 
 type gated struct {
@@ -51,6 +46,13 @@ var verbs = map[string]bool{"build": true, "install": true, "run": true, "test":
 	"list": true, "get": true, "generate": true, "tool": true}
 
 // load returns this build's plan when it is fresh; otherwise it hands the call to Python.
+//
+// Its inputs are checked once per go command, not once per call: the first call that finds
+// them unchanged writes <plan>.seen with the go command's process id and start time, and the
+// other calls of that command read it instead of a stat per input (a hundred, the largest
+// cost of a call after the process's own start). The go command fixes a build's toolchain
+// identity, fingerprint included, at its start from the -V=full probes, so an edit made while
+// it runs was never going to reach that build's archives anyway.
 func load(tool string) *plan {
 	path := planPath(tool)
 	if path == "" {
@@ -61,8 +63,18 @@ func load(tool string) *plan {
 		toPython(path)
 	}
 	p, ok := parsePlan(string(data))
-	if !ok || !fresh(p.inputs) {
+	if !ok {
 		toPython(path)
+	}
+	command := goCommand()
+	seen := path + ".seen"
+	if command == "" || readString(seen) != command {
+		if !fresh(p.inputs) {
+			toPython(path)
+		}
+		if command != "" {
+			writeAtomic(seen, command)
+		}
 	}
 	return p
 }
@@ -74,38 +86,36 @@ func parsePlan(text string) (*plan, bool) {
 	}
 	p := &plan{}
 	for text != "" {
-		var line string
+		var line, s string
 		line, text, _ = strings.Cut(text, "\n")
 		keyword, rest, _ := strings.Cut(line, " ")
-		v, ok := parseValues(rest)
-		if !ok {
-			return nil, false
-		}
-		switch {
-		case keyword == "fingerprint" && len(v) == 1:
-			p.fingerprint, ok = v[0].(string)
-		case keyword == "runtime" && len(v) == 1:
-			p.runtime, ok = v[0].(string)
-		case keyword == "module" && len(v) == 2:
-			p.modulePath, _ = v[0].(string)
-			p.moduleDir, ok = v[1].(string)
-		case keyword == "input" && len(v) == 3:
-			in := input{}
-			in.size, _ = v[0].(int64)
-			in.mtime, _ = v[1].(int64)
-			in.path, ok = v[2].(string)
-			p.inputs = append(p.inputs, in)
-		case keyword == "never" && len(v) == 1:
-			var s string
-			s, ok = v[0].(string)
+		ok := true
+		switch keyword {
+		case "input":
+			p.inputs = append(p.inputs, rest)
+		case "never":
+			s, ok = onlyString(rest)
 			p.never = append(p.never, s)
-		case keyword == "protected" && len(v) == 1:
-			var s string
-			s, ok = v[0].(string)
+		case "protected":
+			s, ok = onlyString(rest)
 			p.protected = append(p.protected, s)
-		case keyword == "gate" && len(v) == 2:
-			p.gates = append(p.gates, gated{v[0], v[1]})
-		case keyword == "" && len(v) == 0: // a blank line
+		case "fingerprint":
+			p.fingerprint, ok = onlyString(rest)
+		case "runtime":
+			p.runtime, ok = onlyString(rest)
+		case "module", "gate":
+			var v []any
+			v, ok = parseValues(rest)
+			if ok && len(v) == 2 && keyword == "module" {
+				p.modulePath, _ = v[0].(string)
+				p.moduleDir, ok = v[1].(string)
+			} else if ok && len(v) == 2 {
+				p.gates = append(p.gates, gated{v[0], needles(v[1])})
+			} else {
+				ok = false
+			}
+		case "":
+			ok = rest == "" // a blank line
 		default:
 			ok = false // a fact this launcher does not know: let Python decide
 		}
@@ -116,20 +126,61 @@ func parsePlan(text string) (*plan, bool) {
 	return p, p.fingerprint != ""
 }
 
-func fresh(inputs []input) bool {
-	for _, in := range inputs {
-		st, err := os.Stat(in.path)
-		if in.size < 0 {
+// fresh: every input line (SIZE MTIME "path"; SIZE -1: must not exist) still holds.
+func fresh(inputs []string) bool {
+	for _, line := range inputs {
+		v, ok := parseValues(line)
+		if !ok || len(v) != 3 {
+			return false
+		}
+		size, _ := v[0].(int64)
+		mtime, _ := v[1].(int64)
+		path, _ := v[2].(string)
+		st, err := os.Stat(path)
+		if size < 0 {
 			if err == nil {
 				return false
 			}
 			continue
 		}
-		if err != nil || st.Size() != in.size || st.ModTime().UnixNano() != in.mtime {
+		if err != nil || st.Size() != size || st.ModTime().UnixNano() != mtime {
 			return false
 		}
 	}
 	return true
+}
+
+// goCommand identifies the go command that runs this call: its process id and start time
+// (field 22 of /proc/PID/stat, after the parenthesised command name); "" when unknown.
+func goCommand() string {
+	pid := strconv.Itoa(os.Getppid())
+	stat := readString("/proc/" + pid + "/stat")
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return ""
+	}
+	fields := strings.Fields(stat[i+1:])
+	if len(fields) < 20 {
+		return ""
+	}
+	return pid + " " + fields[19]
+}
+
+func readString(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
+// writeAtomic writes a file readers see whole or not at all; failing to is no error (the
+// next call checks the inputs again).
+func writeAtomic(path, text string) {
+	tmp := path + "." + strconv.Itoa(os.Getpid())
+	if os.WriteFile(tmp, []byte(text), 0o644) != nil || os.Rename(tmp, path) != nil {
+		os.Remove(tmp)
+	}
 }
 
 // planPath: <cache>/launcher/plans/<key>, the key made of the build's module directory,

@@ -31,12 +31,8 @@ func parseValue(s string) (any, string, bool) {
 	case s == "":
 		return nil, s, false
 	case s[0] == '"':
-		quoted, err := strconv.QuotedPrefix(s)
-		if err != nil {
-			return nil, s, false
-		}
-		text, err := strconv.Unquote(quoted)
-		return text, s[len(quoted):], err == nil
+		text, rest, ok := parseString(s)
+		return text, rest, ok
 	case s[0] == '[':
 		return parseArray(s[1:])
 	case strings.HasPrefix(s, "null"):
@@ -52,6 +48,29 @@ func parseValue(s string) (any, string, bool) {
 	}
 	n, err := strconv.ParseInt(s[:end], 10, 64)
 	return n, s[end:], err == nil
+}
+
+// parseString reads the string at the start of s (s[0] == '"') and returns the rest.
+func parseString(s string) (string, string, bool) {
+	// most strings of a plan have no escape: the text between the quotes is the value
+	if end := strings.IndexAny(s[1:], "\"\\"); end >= 0 && s[1+end] == '"' {
+		return s[1 : 1+end], s[2+end:], true
+	}
+	quoted, err := strconv.QuotedPrefix(s)
+	if err != nil {
+		return "", s, false
+	}
+	text, err := strconv.Unquote(quoted)
+	return text, s[len(quoted):], err == nil
+}
+
+// onlyString: s is one string value and nothing else.
+func onlyString(s string) (string, bool) {
+	if !strings.HasPrefix(s, "\"") {
+		return "", false
+	}
+	text, rest, ok := parseString(s)
+	return text, ok && strings.TrimSpace(rest) == ""
 }
 
 // parseArray reads the elements after '[' up to the matching ']'.
