@@ -289,6 +289,9 @@ def main(argv=None) -> int:
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
+    parser.add_argument("--update", metavar="RESULTS",
+                        help="a full run's results file: replace the sections this run measures (--only) in it, "
+                             "with a note saying so, instead of writing a new file")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     settings, only = MODES[mode], set(args.only.split(","))
@@ -328,9 +331,11 @@ def main(argv=None) -> int:
                            loadavg_after=os.getloadavg())
     if _fingerprint() != results["info"]["toolweave_source"]:
         results.setdefault("notes", []).append("toolweave's source changed during this run: figures not comparable")
+    if args.update:
+        results = _updated(args.update, results, only)
     results["targets"] = targets(results)
     print_targets(results["targets"])
-    path = _write(results, mode)
+    path = _write(results, mode, args.update)
     print(f"\nwritten {os.path.relpath(path, REPO)} in {results['info']['duration_s']:.0f} s")
     if mode == "full" and not args.no_docs:
         import report   # matplotlib: only needed for the docs
@@ -345,11 +350,34 @@ def _subdir(root: str, name: str) -> str:
     return path
 
 
-def _write(results: dict, mode: str) -> str:
+def _updated(path: str, fresh: dict, only: set) -> dict:
+    """The results in `path` with the sections of `fresh` named in `only` replacing theirs,
+    and a note of what was re-measured, when, and from which source."""
+    with open(path) as f:
+        results = json.load(f)
+    if results["info"].get("mode") != fresh["info"]["mode"]:
+        sys.exit(f"{path} is a {results['info'].get('mode')} run; this one is {fresh['info']['mode']}")
+    sections = sorted(k for k in only if k in fresh and k != "build")
+    if "build" in only:
+        results.setdefault("build", {}).update(fresh["build"])   # per app
+        sections.insert(0, "build (" + ", ".join(sorted(fresh["build"])) + ")")
+    for key in only - {"build"}:
+        if key in fresh:
+            results[key] = fresh[key]
+    info = fresh["info"]
+    results.setdefault("notes", []).append(
+        f"Re-measured {info.get('finished', '?')} UTC with `{info['command']}` (toolweave source "
+        f"{info['toolweave_source']}, load average {', '.join(f'{x:.2f}' for x in info['loadavg_before'])} before): "
+        f"{', '.join(sections)}; every other figure is from the run this page describes.")
+    results["notes"] += fresh.get("notes", [])
+    return results
+
+
+def _write(results: dict, mode: str, path: str | None = None) -> str:
     out = os.path.join(BENCH, "results")
     os.makedirs(out, exist_ok=True)
     day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-    path = os.path.join(out, f"{day}{'-quick' if mode == 'quick' else ''}.json")
+    path = path or os.path.join(out, f"{day}{'-quick' if mode == 'quick' else ''}.json")
     with open(path, "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
