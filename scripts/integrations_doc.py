@@ -46,11 +46,8 @@ selection: the note says where.
 
 Libraries instrumented through another integration: `github.com/jmoiron/sqlx` (v1.4.0, tested
 against PostgreSQL and SQLite) calls `sql.Open` itself, so [databasesql](#databasesql) traces it
-and the driver keeps its name (sqlx's bind-variable style is unchanged). `gorm.io/gorm` has no
-integration yet: its OpenTelemetry plugin's tagged release (v0.1.16, the only one the module
-proxy serves) links the ClickHouse, MySQL and PostgreSQL drivers into every program that
-uses it, which the integration must not do (gorm's dialectors open their databases through
-database/sql, which databasesql instruments, but that path is not tested yet). HTTP
+and the driver keeps its name (sqlx's bind-variable style is unchanged). `gorm.io/gorm` is its own integration ([gorm](#gorm)), through
+otelgorm rather than its own plugin, whose only tagged release links three database drivers. HTTP
 routers enrich the span of the [nethttp](#nethttp) integration, which owns every server span.
 """
 

@@ -18,7 +18,8 @@ from .runtime import is_runtime_import
 
 NEVER_WOVEN = ("go.opentelemetry.io/", "github.com/XSAM/otelsql", "github.com/exaring/otelpgx",
                "github.com/redis/go-redis/extra/", "github.com/labstack/echo-otel", "github.com/riandyrn/otelchi",
-               "gorm.io/plugin/opentelemetry", "google.golang.org/protobuf/", "google.golang.org/grpc/")
+               "gorm.io/plugin/opentelemetry", "github.com/uptrace/opentelemetry-go-extra/", "google.golang.org/protobuf/",
+               "google.golang.org/grpc/")
 # Import path prefixes. The main module is never among them, even under one of their paths: a
 # module of gRPC's own examples (google.golang.org/grpc/examples) is the user's program, and the
 # runtime's dependency closure (`protected`) is what keeps woven code out of import cycles.

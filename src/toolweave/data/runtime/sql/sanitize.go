@@ -20,6 +20,10 @@ import "strings"
 // system except MySQL and unknown ones, where "…" is taken for a string literal too.
 func Sanitize(query string) string { return sanitize(query, false) }
 
+// SanitizeDoubleQuoted is Sanitize where "…" is a string literal too (MySQL's default mode,
+// and the statements gorm's SQLite dialector writes its values into).
+func SanitizeDoubleQuoted(query string) string { return sanitize(query, true) }
+
 // sanitize is Sanitize; with dqString, "…" is a string literal (MySQL's default mode).
 func sanitize(query string, dqString bool) string {
 	w := rewriter{src: query}

@@ -95,7 +95,7 @@ func options(system, dsn string) []otelsql.Option {
 	if system != "sqlite" {
 		attrs = append(attrs, serverAttributes(dsn)...)
 	}
-	spans := otelsql.SpanOptions{DisableErrSkip: true, OmitConnResetSession: true}
+	spans := otelsql.SpanOptions{DisableErrSkip: true, OmitConnResetSession: true, SpanFilter: unhandled}
 	opts := []otelsql.Option{otelsql.WithAttributes(attrs...), otelsql.WithDisableSkipErrMeasurement(true)}
 	switch mode := strings.ToLower(strings.TrimSpace(os.Getenv(QueryTextEnv))); mode {
 	case "raw":
@@ -115,6 +115,24 @@ func options(system, dsn string) []otelsql.Option {
 		}))
 	}
 	return append(opts, otelsql.WithSpanOptions(spans))
+}
+
+// handledKey marks a context whose database calls a higher-level integration traces.
+type handledKey struct{}
+
+// Handled returns ctx marked as traced by a higher-level integration (gorm's statements): the
+// database calls made with it get no database/sql span of their own, so each statement has
+// one client span, the integration's.
+func Handled(ctx context.Context) context.Context {
+	if ctx.Value(handledKey{}) != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, handledKey{}, true)
+}
+
+// unhandled is otelsql's span filter: a span unless a higher-level integration has one.
+func unhandled(ctx context.Context, _ otelsql.Method, _ string, _ []driver.NamedValue) bool {
+	return ctx == nil || ctx.Value(handledKey{}) == nil
 }
 
 // serverAttributes are server.address and server.port of a URL-like data source name

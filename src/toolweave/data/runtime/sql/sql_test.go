@@ -175,6 +175,28 @@ func TestSpansWithSystemNameAndSanitizedQueries(t *testing.T) {
 	}
 }
 
+// TestHandledContextsGetNoSpan: a higher-level integration (gorm) owns the statements it
+// marks; the same pool used with an unmarked context keeps its spans.
+func TestHandledContextsGetNoSpan(t *testing.T) {
+	rec := record(t)
+	db := open(t, "sqlite3", "file:handled.db?cache=shared")
+	ctx, parent := otel.Tracer("test").Start(context.Background(), "parent")
+	if _, err := db.ExecContext(Handled(Handled(ctx)), "CREATE TABLE h (a INT)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO h VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	parent.End()
+	var names []string
+	for _, s := range rec.Ended() {
+		names = append(names, s.Name()+" "+attrs(s)["db.query.text"].AsString())
+	}
+	if got := strings.Join(names, "|"); got != "sql.conn.exec INSERT INTO h VALUES (?)|parent " {
+		t.Errorf("spans %q", got)
+	}
+}
+
 func TestQueryTextModes(t *testing.T) {
 	const query = "SELECT a FROM t WHERE b = 'secret' AND c = 7"
 	for mode, want := range map[string]string{
