@@ -20,7 +20,7 @@ APPS = Path(__file__).parent / "apps"
 # representative ones; scripts/test-matrix (TOOLWEAVE_FULL_MATRIX=1) builds every app in every
 # mode, the pure-Python drop-in driver (`toolexec`) included.
 FULL = os.environ.get("TOOLWEAVE_FULL_MATRIX") == "1"
-REPRESENTATIVE = {"grpc", "goredis", "gin", "zap", "pgx"}
+REPRESENTATIVE = {"grpc", "goredis", "gin", "zap", "pgx", "distributed"}
 
 
 def modes(integration: str) -> tuple[str, ...]:
