@@ -525,6 +525,34 @@ def allocs_lines(allocs: dict) -> list[str]:
     return lines
 
 
+def eco_lines(eco: dict) -> list[str]:
+    """The ecosystem service under load (bench/ecobench.py): per variant, then the paired
+    per-round ratios toolweave / manual."""
+    lines = ["## The ecosystem service under load", ""]
+    labels = [("rps", "req/s", fmt_int), ("p50_ms", "p50 (ms)", fmt_ms), ("p99_ms", "p99 (ms)", fmt_ms),
+              ("cpu_ms_per_req", "CPU (ms/req)", fmt_ms), ("allocs_per_req", "allocs/req", fmt_num)]
+    for name, data in eco.items():
+        variants, results = data.get("variants", []), data.get("results", {})
+        lines += [f"### {name}: gin → gRPC → Redis", "",
+                  "tests/ecosystem/apps/distributed as two processes (a gin frontend calling a gRPC backend that "
+                  "answers from Redis), against bench/apps/distributed/manual, the same program instrumented by hand "
+                  "with the same libraries; both record statements as written (toolweave with "
+                  "TOOLWEAVE_DB_QUERY_TEXT=raw) and export to one receiver. "
+                  f"{data.get('rounds', '?')} rounds of {data.get('duration_s', '?')} s (after "
+                  f"{data.get('warmup_s', '?')} s of warm-up) at concurrency {data.get('concurrency', '?')}, the "
+                  "variants' order rotated each round; CPU and allocations are both processes' over the measured "
+                  "window. Median [min–max] over rounds; the last row is the median [min–max] of the per-round "
+                  "ratios toolweave / manual (bench/ecobench.py).", ""]
+        rows = [[v, *(fmt_range(results.get(v, {}).get(k), f) for k, _, f in labels),
+                 results.get(v, {}).get("errors", DASH)] for v in variants]
+        paired = data.get("paired_toolweave_over_manual", {})
+        rows.append(["toolweave / manual, paired", *(
+            f"{paired[k]['median']:.3f} [{paired[k]['min']:.3f}–{paired[k]['max']:.3f}]" if k in paired else DASH
+            for k, _, _ in labels), DASH])
+        lines += table(["Variant", *(label for _, label, _ in labels), "errors"], rows)
+    return lines
+
+
 def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
     """The whole docs/benchmarks.md text."""
     variants = variant_union([app.get("variants", []) for app in results.get("build", {}).values()]
@@ -539,6 +567,8 @@ def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
         lines += runtime_lines(results["runtime"], charts)
     if results.get("allocs"):
         lines += allocs_lines(results["allocs"])
+    if results.get("eco"):
+        lines += eco_lines(results["eco"])
     if "sizes.png" in charts:
         lines += ["## Binary sizes", "", "![Binary sizes](benchmarks/sizes.png)", ""]
     if results.get("notes"):

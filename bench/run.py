@@ -27,6 +27,10 @@ with TOOLWEAVE_TIMINGS, toolweave's own time per tool call with the launcher (3 
 and, once, with the Python driver (TOOLWEAVE_LAUNCHER=0) for contrast. On 2 loaded cores a
 launcher round took ~1 min (20 s of it the cold `toolweave env`) and the Python one ~1.5 min:
 ~5 minutes more for a full run, ~2.5 for --quick.
+The ecosystem service (bench/ecobench.py, `--only eco`): gin -> gRPC -> Redis as two processes
+against the same service instrumented by hand, 12 rounds of 6 s (~7 minutes; --quick 1 round),
+PostgreSQL and redis-server started on loopback. `--update RESULTS` re-measures the sections
+of --only into an earlier full run's results file, with a note saying what and when.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -57,6 +61,7 @@ import allocbench  # noqa: E402
 import buildbench  # noqa: E402
 import loadbench  # noqa: E402
 import orchestrion  # noqa: E402
+import ecobench  # noqa: E402
 import taxbench  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
@@ -75,13 +80,16 @@ MODES = {
              # cold largeidle builds per driver with TOOLWEAVE_TIMINGS (bench/taxbench.py)
              "tax": {"launcher": 3, "python": 1},
              "load": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8},
-             "allocs": {"count": 6, "benchtime": "2s"}},
+             "allocs": {"count": 6, "benchtime": "2s"},
+             # the ecosystem service gin -> gRPC -> Redis (bench/ecobench.py): ~7 minutes
+             "eco": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
                        "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
               "tax": {"launcher": 1, "python": 1},
               "load": {"rounds": 1, "duration": 4, "warmup": 1, "concurrency": 8},
-              "allocs": {"count": 1, "benchtime": "1s"}},
+              "allocs": {"count": 1, "benchtime": "1s"},
+              "eco": {"rounds": 1, "duration": 2, "warmup": 1, "concurrency": 8}},
 }
 
 
@@ -218,7 +226,23 @@ def targets(results: dict) -> list[dict]:
                 _runtime_ratio(results.get("allocs", {}).get("multi"), "allocs_per_op"), 1.0, "<="),
         _target("binary", "Binary size vs hand-instrumented", size, 1.02, "<="),
     ]
+    eco = (results.get("eco") or {}).get("distributed")
+    for tid, title, metric, limit, op in (
+            ("eco-rps", "Ecosystem service: throughput vs hand-instrumented", "rps", 0.98, ">="),
+            ("eco-p99", "Ecosystem service: p99 latency vs hand-instrumented", "p99_ms", 1.05, "<="),
+            ("eco-allocs", "Ecosystem service: allocations per request vs hand-instrumented", "allocs_per_req", 1.0, "<=")):
+        out.append(_target(tid, title, _paired(eco, metric), limit, op))
     return out
+
+
+def _paired(section: dict | None, metric: str) -> tuple[float, str] | None:
+    """The median over rounds of the per-round ratio toolweave / manual (bench/ecobench.py)."""
+    if not section:
+        return None
+    p, r = section["paired_toolweave_over_manual"][metric], section["results"]
+    return p["median"], (f"gin → gRPC → Redis: median of {len(p['runs'])} per-round ratios [{p['min']:.3f}–{p['max']:.3f}]; "
+                         f"medians toolweave {r['toolweave'][metric]['median']:.1f} / manual "
+                         f"{r['manual'][metric]['median']:.1f} {metric}")
 
 
 def print_targets(ts: list[dict]) -> None:
@@ -285,7 +309,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke test (~12 minutes with the peers), no docs")
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
-    parser.add_argument("--only", default="build,tax,runtime,allocs", help="comma list of build,tax,runtime,allocs")
+    parser.add_argument("--only", default="build,tax,runtime,allocs,eco",
+                        help="comma list of build,tax,runtime,allocs,eco")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
@@ -327,6 +352,9 @@ def main(argv=None) -> int:
         if "allocs" in only:
             print("\n== allocations per request: multi ==", flush=True)
             results["allocs"] = {"multi": allocbench.measure(workdir=_subdir(root, "allocs"), **settings["allocs"])}
+        if "eco" in only:
+            print("\n== the ecosystem service under load: gin -> gRPC -> Redis ==", flush=True)
+            results["eco"] = {"distributed": ecobench.measure(workdir=_subdir(root, "eco"), **settings["eco"])}
     results["info"].update(finished=_now(), duration_s=round(time.perf_counter() - start, 1),
                            loadavg_after=os.getloadavg())
     if _fingerprint() != results["info"]["toolweave_source"]:

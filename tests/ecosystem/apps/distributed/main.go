@@ -6,8 +6,9 @@
 //	                       caches it; it logs each lookup with zap (JSON on stderr)
 //	distributed frontend   a gin server whose GET /items/:id calls the backend over gRPC
 //
-// Each prints "listening ADDR" once it serves on a loopback port and stops on SIGTERM or
-// SIGINT. Environment: REDIS_ADDR and PG_DSN (backend), BACKEND_ADDR (frontend). The gRPC
+// Each prints "listening ADDR" once it serves on a loopback port, "mallocs N" (the process's
+// heap allocations so far, runtime.MemStats) on SIGUSR1, for bench/ecobench.py's allocations
+// per request, and stops on SIGTERM or SIGINT. Environment: REDIS_ADDR and PG_DSN (backend), BACKEND_ADDR (frontend). The gRPC
 // service is described by hand (no generated code) with protobuf's well-known StringValue.
 package main
 
@@ -19,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/gin-gonic/gin"
@@ -153,9 +155,21 @@ func fail(err error) {
 	os.Exit(1)
 }
 
+// reportAllocations prints the allocation counter on every SIGUSR1.
+func reportAllocations() {
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	for range usr1 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Println("mallocs", m.Mallocs)
+	}
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	go reportAllocations()
 	roles := map[string]func(context.Context) error{"backend": backend, "frontend": frontend}
 	role, ok := roles[func() string {
 		if len(os.Args) > 1 {
