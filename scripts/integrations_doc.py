@@ -37,7 +37,9 @@ integrations:
 
 or for one build with `TOOLWEAVE_DISABLED_INTEGRATIONS=grpc,slog` (`*`: all of them). Database
 statements are recorded sanitized (literals become `?`); `TOOLWEAVE_DB_QUERY_TEXT` at run time
-chooses `sanitized` (default), `raw` or `off` for every database integration.
+chooses `sanitized` (default), `raw` or `off` for every database and Redis integration, and
+`database: {query-text: off}` (or `raw`) in toolweave.yml compiles another default into the
+program (the variable still wins at run time).
 
 A library's versions are the lowest and the newest its end-to-end test runs against
 (`scripts/test-matrix` runs both; CI the one the test app pins); for the standard library,

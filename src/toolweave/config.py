@@ -6,6 +6,10 @@
     aspects:                     # more aspect files, relative to toolweave.yml
       - tracing/aspects.yml
     test-bootstrap: true         # `toolweave go test` starts the SDK in test binaries
+    database:
+      query-text: off            # sanitized (default), raw or off: what every database and
+                                 # Redis integration records of a statement, compiled in as the
+                                 # program's default (TOOLWEAVE_DB_QUERY_TEXT still decides at run time)
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Config:
     extra_aspects: tuple[str, ...]
     source: str = ""
     test_bootstrap: bool = False     # start the SDK in test binaries (`go test`)
+    query_text: str = "sanitized"    # database.query-text: the programs' default (runtime package dbtext)
 
     def active_builtins(self) -> list[tuple[str, str]]:
         """(name, path) of every enabled built-in aspect file."""
@@ -47,6 +52,8 @@ class Config:
         files = [p for _, p in self.active_builtins()] + list(self.extra_aspects)
         if verb == "test" and self.test_bootstrap:
             files.append(os.path.join(OPTIONAL_DIR, "test-bootstrap.yml"))
+        if self.query_text != "sanitized":      # compiled in only when it is not the runtime's own default
+            files.append(os.path.join(OPTIONAL_DIR, f"db-query-text-{self.query_text}.yml"))
         return files
 
 
@@ -70,9 +77,10 @@ def load_config(module_dir: str | None) -> Config:
         raise AspectError(f"cannot read configuration: {err}", path)
     if not isinstance(doc, dict):
         raise AspectError("toolweave.yml must be a mapping", path, 1)
-    unknown = set(doc) - {"integrations", "aspects", "test-bootstrap"}
+    unknown = set(doc) - {"integrations", "aspects", "test-bootstrap", "database"}
     if unknown:
-        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap)", path, doc.lines.get(sorted(unknown)[0], 1))
+        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap, database)",
+                          path, doc.lines.get(sorted(unknown)[0], 1))
     if not isinstance(doc.get("test-bootstrap", False), bool):
         raise AspectError("test-bootstrap must be true or false", path, doc.lines.get("test-bootstrap", 1))
     test_bootstrap = test_bootstrap or doc.get("test-bootstrap", False)
@@ -88,4 +96,24 @@ def load_config(module_dir: str | None) -> Config:
     if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
         raise AspectError("aspects must be a list of file paths", path, doc.lines.get("aspects", 1))
     return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path,
-                  test_bootstrap)
+                  test_bootstrap, _query_text(doc, path))
+
+
+QUERY_TEXT_MODES = ("sanitized", "raw", "off")
+
+
+def _query_text(doc, path: str) -> str:
+    """database.query-text of toolweave.yml ("sanitized" when absent). YAML 1.1 reads a bare
+    off as false: taken as "off", the only mode it can mean."""
+    database = doc.get("database")
+    if database is None:
+        return "sanitized"
+    line = doc.lines.get("database", 1)
+    if not isinstance(database, dict) or set(database) - {"query-text"}:
+        raise AspectError("database must be a mapping with query-text (sanitized, raw or off)", path, line)
+    mode = database.get("query-text", "sanitized")
+    mode = "off" if mode is False else mode
+    if mode not in QUERY_TEXT_MODES:
+        raise AspectError(f"database.query-text must be sanitized, raw or off, not {mode!r}", path,
+                          getattr(database, "lines", {}).get("query-text", line))
+    return mode

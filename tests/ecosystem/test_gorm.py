@@ -10,11 +10,13 @@ driver is linked.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
 
-from ecosystem_support import build, modes, one, run
+import buildmodes
+from ecosystem_support import APPS, build, modes, one, run
 from toolweave.otlp.spantree import render
 
 OPERATIONS = {"gorm.Create", "gorm.Query", "gorm.Update", "gorm.Delete", "gorm.Row", "gorm.Raw"}
@@ -90,3 +92,21 @@ def test_disabled_by_name(tw_env, tmp_path):
     assert not [s for s in spans if s.name in OPERATIONS], render(spans)
     # database/sql still traces the pool, gorm's statements included, when gorm's integration is off
     assert [s for s in spans if s.name.startswith("sql.") and "INSERT INTO" in s.attributes.get("db.query.text", "")]
+
+
+def test_one_switch_in_toolweave_yml(tw_env, tmp_path):
+    """`database: {query-text: off}` in toolweave.yml is compiled in as the program's default for
+    every database integration (gorm's db.statement, database/sql's db.query.text);
+    TOOLWEAVE_DB_QUERY_TEXT still decides at run time."""
+    src = tmp_path / "src"
+    shutil.copytree(APPS / "gorm", src)
+    (src / "toolweave.yml").write_text("database:\n  query-text: off\n")
+    proc = buildmodes.go("frontend", "build", ["-o", str(tmp_path / "gormapp"), "."], src, tw_env)
+    assert proc.returncode == 0, proc.stderr
+    for env, recorded in (({}, False), ({"TOOLWEAVE_DB_QUERY_TEXT": "raw"}, True)):
+        proc, receiver = run(tmp_path / "gormapp", "gormapp", env_extra=env)
+        assert proc.returncode == 0, proc.stderr
+        spans = receiver.spans()
+        texts = [s.attributes.get("db.statement", "") for s in spans if s.name in OPERATIONS]
+        texts += [s.attributes.get("db.query.text", "") for s in spans if s.name.startswith("sql.")]
+        assert any(texts) == recorded, (env, texts)

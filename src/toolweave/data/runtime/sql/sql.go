@@ -27,7 +27,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -37,10 +36,12 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"toolweave.dev/runtime/dbtext"
 )
 
-// QueryTextEnv is the environment variable that decides db.query.text.
-const QueryTextEnv = "TOOLWEAVE_DB_QUERY_TEXT"
+// QueryTextEnv is the environment variable that decides db.query.text (package dbtext: with
+// the build's default from toolweave.yml, the one switch of every database integration).
+const QueryTextEnv = dbtext.Env
 
 // Open is sql.Open through otelsql.Open. The database system is known from the driver
 // name, or else from the driver's package.
@@ -97,14 +98,15 @@ func options(system, dsn string) []otelsql.Option {
 	}
 	spans := otelsql.SpanOptions{DisableErrSkip: true, OmitConnResetSession: true, SpanFilter: unhandled}
 	opts := []otelsql.Option{otelsql.WithAttributes(attrs...), otelsql.WithDisableSkipErrMeasurement(true)}
-	switch mode := strings.ToLower(strings.TrimSpace(os.Getenv(QueryTextEnv))); mode {
-	case "raw":
-	case "off":
+	mode, unknown := dbtext.Mode()
+	if unknown != "" {
+		otel.Handle(fmt.Errorf("toolweave: %s=%q is not sanitized, raw or off; using %s", QueryTextEnv, unknown, mode))
+	}
+	switch mode {
+	case dbtext.Raw:
+	case dbtext.Off:
 		spans.DisableQuery = true
 	default:
-		if mode != "" && mode != "sanitized" {
-			otel.Handle(fmt.Errorf("toolweave: %s=%q is not sanitized, raw or off; using sanitized", QueryTextEnv, mode))
-		}
 		spans.DisableQuery = true
 		dq := system == "mysql" || system == otherSQL
 		opts = append(opts, otelsql.WithAttributesGetter(func(_ context.Context, _ otelsql.Method, query string, _ []driver.NamedValue) []attribute.KeyValue {

@@ -6,6 +6,7 @@ go 1.26.0
 require (
 	github.com/redis/go-redis/extra/redisotel/v9 v9.7.3
 	github.com/redis/go-redis/v9 v9.7.3
+	toolweave.dev/runtime v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -18,6 +19,9 @@ require (
 	go.opentelemetry.io/otel v1.47.0 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
-	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 )
+
+// For this module's own tests and vet; in a woven build the generated module file (or a
+// pinned module's go.mod) replaces the runtime, and this directive is ignored.
+replace toolweave.dev/runtime => ../..

@@ -10,16 +10,17 @@
 // second hook: two spans per command).
 //
 // Statements: redisotel records the whole command (arguments and values) as db.statement.
-// TOOLWEAVE_DB_QUERY_TEXT=raw keeps that; sanitized (the default) and off record none (a
-// Redis command has no literal-free form): the span name is the command's name either way.
+// The query-text switch (package dbtext: TOOLWEAVE_DB_QUERY_TEXT, or toolweave.yml's
+// database.query-text compiled in) at raw keeps that; sanitized (the default) and off record
+// none (a Redis command has no literal-free form): the span name is the command's name.
 package twgoredis
 
 import (
-	"os"
 	"sync"
 
 	"github.com/redis/go-redis/extra/redisotel/v9"
 	"github.com/redis/go-redis/v9"
+	"toolweave.dev/runtime/dbtext"
 )
 
 // NewClient is redis.NewClient, instrumented.
@@ -82,7 +83,8 @@ func instrument[C redis.UniversalClient](rdb C) C {
 	}
 	// Errors only mean an unsupported client kind (none of the constructors here makes
 	// one): the client then works as the program made it.
-	_ = redisotel.InstrumentTracing(rdb, redisotel.WithDBStatement(os.Getenv("TOOLWEAVE_DB_QUERY_TEXT") == "raw"))
+	mode, _ := dbtext.Mode()
+	_ = redisotel.InstrumentTracing(rdb, redisotel.WithDBStatement(mode == dbtext.Raw))
 	_ = redisotel.InstrumentMetrics(rdb)
 	return rdb
 }

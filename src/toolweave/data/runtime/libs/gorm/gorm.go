@@ -16,11 +16,9 @@
 package twgorm
 
 import (
-	"os"
-	"strings"
-
 	"github.com/uptrace/opentelemetry-go-extra/otelgorm"
 	"gorm.io/gorm"
+	"toolweave.dev/runtime/dbtext"
 	twsql "toolweave.dev/runtime/sql"
 )
 
@@ -77,15 +75,15 @@ func (plugin) Initialize(db *gorm.DB) error {
 	return otelgorm.NewPlugin(options(dialect)...).Initialize(db)
 }
 
-// options: db.statement as TOOLWEAVE_DB_QUERY_TEXT says. otelgorm writes the statement with
+// options: db.statement as the query-text switch says (package dbtext). otelgorm writes the statement with
 // its values in, quoted as the dialector quotes strings: sanitized (the default) turns
 // literals, values included, into ? as for database/sql (SQLite's dialector quotes strings
 // with "…", the others with '…'); raw keeps them; off leaves it empty.
 func options(dialect string) []otelgorm.Option {
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(twsql.QueryTextEnv))) {
-	case "raw":
+	switch mode, _ := dbtext.Mode(); mode {
+	case dbtext.Raw:
 		return nil
-	case "off":
+	case dbtext.Off:
 		return []otelgorm.Option{otelgorm.WithQueryFormatter(func(string) string { return "" })}
 	}
 	if dialect == "sqlite" || dialect == "mysql" {

@@ -15,8 +15,6 @@ package twpgx
 
 import (
 	"context"
-	"os"
-	"strings"
 
 	"github.com/exaring/otelpgx"
 	"github.com/jackc/pgx/v5"
@@ -24,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
+	"toolweave.dev/runtime/dbtext"
 	twsql "toolweave.dev/runtime/sql"
 )
 
@@ -95,11 +94,11 @@ type tracer struct {
 
 func newTracer() *tracer {
 	opts := []otelpgx.Option{otelpgx.WithTrimSQLInSpanName()}
-	mode := strings.ToLower(strings.TrimSpace(os.Getenv(twsql.QueryTextEnv)))
-	if mode != "raw" {
+	mode, _ := dbtext.Mode()
+	if mode != dbtext.Raw {
 		opts = append(opts, otelpgx.WithDisableSQLStatementInAttributes())
 	}
-	return &tracer{Tracer: otelpgx.NewTracer(opts...), sanitize: mode != "raw" && mode != "off"}
+	return &tracer{Tracer: otelpgx.NewTracer(opts...), sanitize: mode == dbtext.Sanitized}
 }
 
 func (t *tracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {

@@ -1,0 +1,47 @@
+"""toolweave.yml: what each key gives, and located errors for what it cannot mean."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from toolweave.aspect.errors import AspectError
+from toolweave.config import OPTIONAL_DIR, load_config
+
+QUERY_TEXT = [
+    ("", "sanitized", None),
+    ("database:\n  query-text: sanitized\n", "sanitized", None),
+    ("database:\n  query-text: raw\n", "raw", "db-query-text-raw.yml"),
+    ("database:\n  query-text: off\n", "off", "db-query-text-off.yml"),          # YAML 1.1: false
+    ("database:\n  query-text: 'off'\n", "off", "db-query-text-off.yml"),
+    ("database: {}\n", "sanitized", None),
+]
+
+
+@pytest.mark.parametrize("text, mode, optional", QUERY_TEXT)
+def test_database_query_text(tmp_path, text, mode, optional, monkeypatch):
+    monkeypatch.delenv("TOOLWEAVE_DISABLED_INTEGRATIONS", raising=False)
+    if text:
+        (tmp_path / "toolweave.yml").write_text(text)
+    config = load_config(str(tmp_path))
+    assert config.query_text == mode
+    extra = [p for p in config.aspect_files() if p.startswith(OPTIONAL_DIR)]
+    assert extra == ([os.path.join(OPTIONAL_DIR, optional)] if optional else [])
+    assert all(os.path.isfile(p) for p in config.aspect_files())
+
+
+BAD = [
+    ("database:\n  query-text: everything\n", 2, "must be sanitized, raw or off"),
+    ("database:\n  statements: off\n", 1, "database must be a mapping with query-text"),
+    ("database: off\n", 1, "database must be a mapping"),
+    ("integrations: {}\ndatabse: {}\n", 2, "unknown key 'databse'"),
+]
+
+
+@pytest.mark.parametrize("text, line, message", BAD)
+def test_what_it_cannot_mean_is_a_located_error(tmp_path, text, line, message):
+    (tmp_path / "toolweave.yml").write_text(text)
+    with pytest.raises(AspectError) as err:
+        load_config(str(tmp_path))
+    assert message in str(err.value) and f"toolweave.yml:{line}" in str(err.value), str(err.value)
