@@ -189,11 +189,13 @@ func routeOf(pattern string) string {
 // records the template as http.route on the span and on otelhttp's request metrics (through
 // the Labeler otelhttp put in the request's context). The web-framework integrations call
 // it from a middleware: the net/http integration owns the server span, the framework only
-// tells it the route. A request that a ServeMux routed keeps the ServeMux's naming (otelhttp
-// names the span from r.Pattern when the request returns); without a recording span, or an
-// empty route, nothing happens.
+// tells it the route. A request that a ServeMux routed to the framework keeps the ServeMux's
+// naming (otelhttp names the span from r.Pattern when the request returns); a pattern that is
+// the route itself is the router's own (chi sets r.Pattern from v5.2, on its copy of the
+// request, which otelhttp never sees). Without a recording span, or an empty route, nothing
+// happens.
 func Route(r *http.Request, route string) {
-	if route == "" || r.Pattern != "" {
+	if route == "" || r.Pattern != "" && r.Pattern != route {
 		return
 	}
 	span := trace.SpanFromContext(r.Context())

@@ -218,28 +218,34 @@ func TestServerSpanPerRequestWithRoute(t *testing.T) {
 
 // A router (not a ServeMux) tells the server span its route template through Route.
 func TestRouteFromARouterNamesTheSpanAndTheMetrics(t *testing.T) {
-	rec := record(t)
-	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// what a framework does: routing on its own, then a copy of the request
-		r = r.WithContext(context.WithValue(r.Context(), struct{}{}, "router"))
-		Route(r, "/users/:id")
-		io.WriteString(w, "ok")
-	})
-	srv := wovenServer(t, router)
-	if code, _ := get(t, srv.Client(), context.Background(), srv.URL+"/users/7"); code != 200 {
-		t.Fatalf("got %d", code)
-	}
-	spans := rec.Ended()
-	if got := strings.Join(names(spans), ","); got != "GET /users/:id" {
-		t.Fatalf("spans %s, want one server span named after the route", got)
-	}
-	if route, ok := attr(spans[0], "http.route"); !ok || route.AsString() != "/users/:id" {
-		t.Errorf("http.route = %v", route.Emit())
-	}
-	if !hasPoint(t, "http.server.request.duration", attribute.String("http.route", "/users/:id"),
-		attribute.Int("http.response.status_code", 200)) {
-		t.Errorf("no http.server.request.duration point with the router's http.route: %v",
-			histogramPoints(t, "http.server.request.duration"))
+	// what a framework does: routing on its own, then a copy of the request; chi from v5.2
+	// also sets the copy's Pattern to its route
+	for _, setsPattern := range []bool{false, true} {
+		rec := record(t)
+		router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r = r.WithContext(context.WithValue(r.Context(), struct{}{}, "router"))
+			if setsPattern {
+				r.Pattern = "/users/:id"
+			}
+			Route(r, "/users/:id")
+			io.WriteString(w, "ok")
+		})
+		srv := wovenServer(t, router)
+		if code, _ := get(t, srv.Client(), context.Background(), srv.URL+"/users/7"); code != 200 {
+			t.Fatalf("got %d", code)
+		}
+		spans := rec.Ended()
+		if got := strings.Join(names(spans), ","); got != "GET /users/:id" {
+			t.Fatalf("pattern set %v: spans %s, want one server span named after the route", setsPattern, got)
+		}
+		if route, ok := attr(spans[0], "http.route"); !ok || route.AsString() != "/users/:id" {
+			t.Errorf("pattern set %v: http.route = %v", setsPattern, route.Emit())
+		}
+		if !hasPoint(t, "http.server.request.duration", attribute.String("http.route", "/users/:id"),
+			attribute.Int("http.response.status_code", 200)) {
+			t.Errorf("pattern set %v: no http.server.request.duration point with the router's http.route: %v",
+				setsPattern, histogramPoints(t, "http.server.request.duration"))
+		}
 	}
 }
 
