@@ -48,7 +48,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -57,7 +56,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 
 from buildbench import summary  # noqa: E402
-from loadbench import BUILD_ENV, clean_env, go_command  # noqa: E402
+from loadbench import build as build_variants, clean_env  # noqa: E402
 from pgcluster import PgCluster, free_port  # noqa: E402
 from stdlib_b import DiscardReceiver, run, wait_port  # noqa: E402
 
@@ -121,17 +120,6 @@ class Process:
         return code
 
 
-def build(workdir: Path, log) -> dict[str, Path]:
-    env = clean_env(**BUILD_ENV)
-    bins = {}
-    for name, src in [*SOURCES.items(), ("loadgen", BENCH / "loadgen")]:
-        bins[name] = workdir / name
-        t = time.monotonic()
-        run(go_command(name, "build", "-o", str(bins[name]), "."), src, env)
-        log(f"built {name} in {time.monotonic() - t:.1f}s")
-    return bins
-
-
 def loadgen(bins: dict, url: str, seconds: float, concurrency: int, workdir: Path) -> dict:
     return json.loads(run([str(bins["loadgen"]), "-url", url, "-c", str(concurrency), "-d", f"{seconds}s",
                            "-warmup", "0s"], workdir, timeout=seconds + 60))
@@ -167,7 +155,7 @@ def measure(rounds: int, duration: float, warmup: float, concurrency: int, workd
     """Build everything, start PostgreSQL, Redis and the receiver, and run `rounds` rounds of
     every variant (order rotated each round)."""
     workdir = Path(workdir)
-    bins = build(workdir, log)
+    bins = build_variants(workdir, log, SOURCES)
     runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
     redis = Redis(workdir)
     try:

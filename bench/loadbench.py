@@ -72,11 +72,12 @@ def requests_since(receiver, before: dict) -> dict[str, int]:
     return {path: c["requests"] for path, c in delta(receiver.snapshot(), before).items() if c["requests"]}
 
 
-def build(workdir: Path, log) -> dict[str, Path]:
-    """Build the three variants and loadgen into workdir; their paths by name."""
+def build(workdir: Path, log, sources: dict[str, Path] = SOURCES) -> dict[str, Path]:
+    """Build the variants (name -> source directory; toolweave's through toolweave) and
+    loadgen into workdir; their paths by name."""
     env = clean_env(**BUILD_ENV)
     bins = {}
-    for name, src in [*SOURCES.items(), ("loadgen", BENCH / "loadgen")]:
+    for name, src in [*sources.items(), ("loadgen", BENCH / "loadgen")]:
         bins[name] = workdir / name
         t = time.monotonic()
         run(go_command(name, "build", "-o", str(bins[name]), "."), src, env)
