@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -54,35 +53,19 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "ecosystem"))
 
 from buildbench import summary  # noqa: E402
 from loadbench import build as build_variants, clean_env  # noqa: E402
-from pgcluster import PgCluster, free_port  # noqa: E402
-from stdlib_b import DiscardReceiver, run, wait_port  # noqa: E402
+from pgcluster import PgCluster  # noqa: E402
+from redisserver import RedisServers  # noqa: E402
+from stdlib_b import DiscardReceiver, run  # noqa: E402
 
 VARIANTS = ("plain", "manual", "toolweave")
 APP = REPO / "tests" / "ecosystem" / "apps" / "distributed"
 SOURCES = {"plain": APP, "manual": BENCH / "apps" / "distributed" / "manual", "toolweave": APP}
 METRICS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req", "allocs_per_req")
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-class Redis:
-    """A throwaway redis-server on a loopback port (no persistence)."""
-
-    def __init__(self, workdir: Path):
-        binary = shutil.which("redis-server")
-        if not binary:
-            sys.exit("redis-server is not installed (scripts/install-test-deps installs it)")
-        self.port = free_port()
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", str(workdir)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(self.port, self.proc, workdir / "redis.log")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
 
 
 class Process:
@@ -157,10 +140,10 @@ def measure(rounds: int, duration: float, warmup: float, concurrency: int, workd
     workdir = Path(workdir)
     bins = build_variants(workdir, log, SOURCES)
     runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
-    redis = Redis(workdir)
+    redis = RedisServers().start_plain()
     try:
         with PgCluster() as pg, DiscardReceiver() as receiver:
-            services = {**receiver.env(), "PG_DSN": pg.dsn, "REDIS_ADDR": f"127.0.0.1:{redis.port}"}
+            services = {**receiver.env(), "PG_DSN": pg.dsn, "REDIS_ADDR": f"127.0.0.1:{redis.plain}"}
             for i in range(rounds):
                 order = VARIANTS[i % 3:] + VARIANTS[:i % 3]
                 for variant in order:

@@ -38,11 +38,14 @@ class RedisServers:
         self.procs: list[subprocess.Popen] = []
         self.plain = self.cluster = self.sentinel = 0
 
+    def start_plain(self) -> "RedisServers":
+        """The plain server alone (bench/ecobench.py)."""
+        self.plain = self._server(self._binary(), "plain", [])
+        return self
+
     def start(self) -> "RedisServers":
-        binary = shutil.which("redis-server")
-        if not binary:
-            raise RedisError("redis-server is not installed: run `bash scripts/install-test-deps` (as root)")
-        self.plain = self._server(binary, "plain", [])
+        self.start_plain()
+        binary = self._binary()
         # The cluster bus port is the port + 10000 unless given: a free one of its own.
         self.cluster = self._server(binary, "cluster", ["--cluster-enabled", "yes", "--cluster-port", str(free_port()),
                                                         "--cluster-config-file", str(self.dir / "nodes.conf")])
@@ -56,6 +59,13 @@ class RedisServers:
         self._wait(lambda: command(self.sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").startswith("*2"),
                    "the sentinel to know its master")
         return self
+
+    @staticmethod
+    def _binary() -> str:
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise RedisError("redis-server is not installed: run `bash scripts/install-test-deps` (as root)")
+        return binary
 
     def _server(self, binary: str, name: str, extra: list[str], config: Path | None = None) -> int:
         port = free_port()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,6 +21,7 @@ from contextlib import ExitStack
 import pytest
 
 from ecosystem_support import build, modes, one
+from redisserver import command
 from toolweave.otlp.receiver import Receiver
 from toolweave.otlp.spantree import render
 
@@ -69,9 +69,7 @@ def traced(request, tw_env, tmp_path_factory, redis_servers, pg_dsn):
         stack.callback(backend.proc.kill)
         frontend = Service(binary, "frontend", {**env, "OTEL_SERVICE_NAME": "frontend", "BACKEND_ADDR": backend.addr})
         stack.callback(frontend.proc.kill)
-        with socket.create_connection(("127.0.0.1", redis_servers.plain), timeout=10) as redis:   # a cold cache
-            redis.sendall(b"*2\r\n$3\r\nDEL\r\n$6\r\nitem:1\r\n")
-            redis.recv(64)
+        command(redis_servers.plain, "DEL", "item:1")       # a cold cache
         responses = [get(f"http://{frontend.addr}/items/1") for _ in range(2)] + [get(f"http://{frontend.addr}/items/9")]
         frontend.stop()
         _, backend_log = backend.stop()

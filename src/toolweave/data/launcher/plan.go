@@ -150,20 +150,28 @@ func fresh(inputs []string) bool {
 	return true
 }
 
-// goCommand identifies the go command that runs this call: its process id and start time
-// (field 22 of /proc/PID/stat, after the parenthesised command name); "" when unknown.
+// goCommand identifies the go command that runs this call: its process id and start time;
+// "" when unknown.
 func goCommand() string {
 	pid := strconv.Itoa(os.Getppid())
+	if start := startTime(pid); start != "" {
+		return pid + " " + start
+	}
+	return ""
+}
+
+// startTime: a process's start time in clock ticks since boot (field 22 of /proc/PID/stat,
+// counted after the parenthesised command name, which may hold spaces); "" when unknown.
+func startTime(pid string) string {
 	stat := readString("/proc/" + pid + "/stat")
 	i := strings.LastIndexByte(stat, ')')
 	if i < 0 {
 		return ""
 	}
-	fields := strings.Fields(stat[i+1:])
-	if len(fields) < 20 {
-		return ""
+	if fields := strings.Fields(stat[i+1:]); len(fields) >= 20 {
+		return fields[19]
 	}
-	return pid + " " + fields[19]
+	return ""
 }
 
 func readString(path string) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,18 +80,11 @@ func processStart() (start, cpu int64) {
 			}
 		}
 	}
-	stat, err1 := os.ReadFile("/proc/self/stat")
-	uptime, err2 := os.ReadFile("/proc/uptime")
-	if err1 != nil || err2 != nil {
+	started, up := startTime("self"), strings.Fields(readString("/proc/uptime"))
+	if started == "" || len(up) == 0 {
 		return now, 0
 	}
-	i := bytes.LastIndexByte(stat, ')')
-	fields := strings.Fields(string(stat[i+1:]))
-	up := strings.Fields(string(uptime))
-	if len(fields) < 20 || len(up) == 0 {
-		return now, 0
-	}
-	ticks, err1 := strconv.ParseFloat(fields[19], 64)
+	ticks, err1 := strconv.ParseFloat(started, 64)
 	secs, err2 := strconv.ParseFloat(up[0], 64)
 	if err1 != nil || err2 != nil {
 		return now, 0

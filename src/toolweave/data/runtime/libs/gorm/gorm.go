@@ -2,7 +2,7 @@
 // program opens with gorm.Open gets otelgorm's plugin (github.com/uptrace/opentelemetry-go-extra/otelgorm)
 // right after it opens, so every create, query, update, delete, row and raw statement is a
 // client span (gorm.Create, gorm.Query, ...) under the statement's context, with db.system,
-// db.sql.table, the rows affected and db.statement per TOOLWEAVE_DB_QUERY_TEXT; the
+// db.sql.table, the rows affected and db.statement per the query-text switch; the
 // connection pool reports otelsql's statistics.
 //
 // One owner per statement: gorm's dialectors open their database/sql pool inside their own
@@ -75,10 +75,10 @@ func (plugin) Initialize(db *gorm.DB) error {
 	return otelgorm.NewPlugin(options(dialect)...).Initialize(db)
 }
 
-// options: db.statement as the query-text switch says (package dbtext). otelgorm writes the statement with
-// its values in, quoted as the dialector quotes strings: sanitized (the default) turns
-// literals, values included, into ? as for database/sql (SQLite's dialector quotes strings
-// with "…", the others with '…'); raw keeps them; off leaves it empty.
+// options: db.statement as the query-text switch says (package dbtext). otelgorm writes the
+// statement with its values in, quoted as the dialector quotes strings: sanitized (the
+// default) turns literals, values included, into ? as for database/sql (SQLite's dialector
+// quotes strings with "…", the others with '…'); raw keeps them; off leaves it empty.
 func options(dialect string) []otelgorm.Option {
 	switch mode, _ := dbtext.Mode(); mode {
 	case dbtext.Raw:
