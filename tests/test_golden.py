@@ -314,3 +314,32 @@ def test_package_facts(join_point, facts, woven):
     assert isinstance(result, Rewritten) == woven, result
     if woven:
         assert b"{\n_ = 1\n}" in result.data
+
+
+# -- a template name that resolves to no import fails that file's weave, located ----------------
+
+_UNRESOLVED_ASPECTS = """
+aspects:
+  - id: needs-context
+    join-point:
+      function-body: {function: [{name: Work}]}
+    advice:
+      - prepend-statements: {template: "_ = context.Background()"}
+"""
+
+
+@pytest.mark.parametrize("source, woven", [
+    (b'package demo\n\nimport "context"\n\nvar _ context.Context\n\nfunc Work() {\n}\n', True),
+    (b'package demo\n\nimport c "context"\n\nvar _ c.Context\n\nfunc Work() {\n}\n', True),
+    (b'package demo\n\nfunc Work() {\n}\n', False),
+])
+def test_template_references_resolve_at_weave_time(source, woven):
+    from toolweave.weave import Failed
+
+    result = weave_file("work.go", source, load_aspect_text(_UNRESOLVED_ASPECTS, "aspects.yml"))
+    if woven:
+        assert isinstance(result, Rewritten), result
+        return
+    assert isinstance(result, Failed), result
+    assert result.reason.startswith("work.go:3: aspect aspects.yml:3 needs-context: prepend-statements: ")
+    assert "package 'context'" in result.reason and "work.go" in result.reason

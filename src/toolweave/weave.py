@@ -58,6 +58,10 @@ def weave_file(path: str, data: bytes, aspects, package: PackageFacts | None = N
     candidates = [a for a in package_candidates(seq, package) if a.join_point.file_may_match(data)]
     if not candidates:
         return Skipped("no aspect may match this file")
+    if not data.endswith(b"\n"):
+        # Valid Go, but tree-sitter-go wants a terminator after some final declarations
+        # (`type T struct{}` at EOF): a woven file gains the newline gofmt would add.
+        data += b"\n"
     source = SourceFile.parse(path, data)
     fctx = FileContext(source, package)
     matches = _match(fctx, candidates)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from toolweave.weave import Failed, Rewritten, weave_file
+
 from toolweave.aspect import AspectError, AspectSet, load_aspect_text, load_aspects
 
 HERE = Path(__file__).resolve().parent
@@ -290,7 +292,7 @@ aspects:
     assert dict(loaded.aspects[0].advice[0].template.imports)["tracer"] == "gopkg.in/DataDog/dd-trace-go.v1/ddtrace/tracer"
 
 
-# -- the load-time check of template package qualifiers ------------------------------------
+# -- template package qualifiers: resolved at weave time, never a load-time error -------------
 
 def prepend(template: str, imports: str = "") -> str:
     body = "".join(f"            {line}\n" for line in template.splitlines())
@@ -317,7 +319,9 @@ def test_package_names_outside_code_are_not_qualifiers(template):
     ('{{ printf "%q" "fmt.Println" }}', ""),                      # inside an action
 ], ids=["listed", "local-variable", "in-action"])
 def test_qualifier_check_accepts(template, imports):
-    assert ids(load_aspect_text(prepend(template, imports), "inline.yml")) == ["a"]
+    loaded = load_aspect_text(prepend(template, imports), "inline.yml")
+    assert ids(loaded) == ["a"]
+    assert isinstance(weave_file("main.go", b"package main\n\nfunc main() {\n}\n", loaded), Rewritten)
 
 
 @pytest.mark.parametrize("template,package", [
@@ -325,10 +329,14 @@ def test_qualifier_check_accepts(template, imports):
     ('x := 1\nlog.Printf("%d", x)', "log"),
     ("var t time.Duration\n_ = t", "time"),
 ], ids=["call", "after-statement", "type"])
-def test_qualifier_check_rejects_unlisted_packages(template, package):
-    with pytest.raises(AspectError) as info:
-        load_aspect_text(prepend(template), "inline.yml")
-    assert f"'{package}'" in info.value.message and "imports" in info.value.message
+def test_unlisted_packages_load_and_fail_the_weave_of_a_file_without_them(template, package):
+    """The file could have imported them (real aspect files rely on that): not a load-time
+    error, but the weave of a file that does not import them fails, located."""
+    loaded = load_aspect_text(prepend(template), "inline.yml")
+    result = weave_file("main.go", b"package main\n\nfunc main() {\n}\n", loaded)
+    assert isinstance(result, Failed), result
+    assert result.reason.startswith("main.go:3: aspect inline.yml:2 a: prepend-statements: ")
+    assert f"package '{package}'" in result.reason
 
 
 def test_schema_valid_marks_remember_only_valid_texts(tmp_path):

@@ -16,6 +16,7 @@ from ..engine import Gen, Orig, parse_go
 from ..template import Template, TemplateError
 from .errors import SpecError
 from .registry import expect
+from .site import declared_names
 
 HOLE = re.compile(r"__tw_node_(\d+)__")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -71,7 +72,6 @@ class CodeTemplate:
             tmpl.parse(text)
         except TemplateError as err:
             raise SpecError(f"template syntax error: {err}", lines.get("template", line))
-        _check_qualifiers(text, imports, lines.get("template", line))
         return cls(text, tuple(sorted(imports.items())), str(lang), line, tmpl)
 
     def render(self, dot, shape: str, weaver) -> list:
@@ -83,32 +83,13 @@ class CodeTemplate:
         return _segments(text, shape, dict(self.imports), dot.holes, weaver)
 
 
-_WELL_KNOWN = frozenset("""bufio bytes context crypto database driver encoding errors expvar flag fmt hash
-html http httptrace io ioutil json log maps math net os path reflect regexp runtime slices slog sort sql
-strconv strings sync atomic syscall testing time unicode unsafe url otel trace attribute codes metric
-propagation otelhttp otelsql otelslog otelgrpc semconv baggage grpc""".split())
-_QUALIFIED = re.compile(r"(?<![\w.])([a-z][A-Za-z0-9_]*)\.[A-Z]")
-_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
-_NOT_CODE = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`]*`|\'(?:\\.|[^\'\\\n])*\'', re.S)
-
-
-def _check_qualifiers(text: str, imports: dict, line: int) -> None:
-    """Catch the commonest template bug at load time: a well-known package qualifier in the
-    template's Go text that `imports` does not list (it would bind to whatever the user's
-    file has, or to nothing)."""
-    static = _NOT_CODE.sub(" ", _ACTION.sub(" ", text))
-    for m in _QUALIFIED.finditer(static):
-        name = m.group(1)
-        if name in _WELL_KNOWN and name not in imports and not re.search(rf"\b{name}\s*(:=|,|\s+[\w*\[])", static):
-            raise SpecError(f"template uses package {name!r} but imports does not list it", line)
-
-
 def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list:
     prefix, suffix = _WRAP[shape]
     wrapped = (prefix + text + suffix).encode()
     tree = parse_go(wrapped)
     base = len(prefix.encode())
     kind = _check_shape(tree.root_node, shape, text)
+    imports = {**imports, **_file_references(tree.root_node, imports, weaver)}
     renames = []
     for ident in _qualifiers(tree.root_node, imports):
         alias = ident.text.decode()
@@ -156,7 +137,33 @@ def _check_shape(root, shape: str, text: str) -> str:
     return ""
 
 
-def _qualifiers(root, imports: dict):
+def _file_references(root, imports: dict, weaver) -> dict:
+    """Qualifiers of the rendering that `imports` does not list, resolved against the woven
+    file's own imports ({name: path}); RenderError for one that names no import, no
+    declaration of the file and none of the rendering (it could only be a missing import).
+    Real aspect files rely on this, e.g. `context.Context` in a file that imports context."""
+    fctx = weaver.fctx
+    local = None
+    found = {}
+    for ident in _qualifiers(root, None):
+        name = ident.text.decode()
+        if name in imports or name in found or name.startswith("__tw_") or name in fctx.local_names:
+            continue
+        path = fctx.imports.resolve(name) or fctx.imports.by_package_name(name)
+        if path is not None:
+            found[name] = path
+            continue
+        if local is None:
+            local = declared_names(root)
+        if name not in local:
+            raise RenderError(f"template refers to package {name!r}, which neither the aspect's imports "
+                              f"nor the imports of {fctx.source.path} provide")
+    return found
+
+
+def _qualifiers(root, imports: dict | None):
+    """Identifier nodes used as package qualifiers whose name is an `imports` alias (every
+    one when `imports` is None)."""
     """Identifier nodes used as package qualifiers whose name is an `imports` alias."""
     stack = [root]
     while stack:
@@ -164,10 +171,10 @@ def _qualifiers(root, imports: dict):
         t = node.type
         if t == "selector_expression":
             operand = node.child_by_field_name("operand")
-            if operand.type == "identifier" and operand.text.decode() in imports:
+            if operand.type == "identifier" and (imports is None or operand.text.decode() in imports):
                 yield operand
         elif t == "qualified_type":
             pkg = node.child_by_field_name("package")
-            if pkg.text.decode() in imports:
+            if imports is None or pkg.text.decode() in imports:
                 yield pkg
         stack.extend(node.named_children)

@@ -89,18 +89,23 @@ class FileContext:
     def local_names(self) -> frozenset:
         """Names declared in the file other than by imports (parameters, variables, types,
         functions, labels...): a syntactic over-approximation of what may shadow an import."""
-        names = set()
-        stack = [self.source.root]
-        while stack:
-            node = stack.pop()
-            t = node.type
-            if t in ("import_declaration", "comment"):
-                continue
-            if t in _DECLARING:
-                for child in _declared_identifiers(node):
-                    names.add(child.text.decode())
-            stack.extend(node.named_children)
-        return frozenset(names)
+        return declared_names(self.source.root)
+
+
+def declared_names(root) -> frozenset:
+    """Every name declared under `root` other than by imports."""
+    names = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        t = node.type
+        if t in ("import_declaration", "comment"):
+            continue
+        if t in _DECLARING:
+            for child in _declared_identifiers(node):
+                names.add(child.text.decode())
+        stack.extend(node.named_children)
+    return frozenset(names)
 
 
 _DECLARING = frozenset({

@@ -74,6 +74,14 @@ class ImportTable:
                 return spec.path
         return None
 
+    def by_package_name(self, name: str) -> str | None:
+        """The path of an import whose package is conventionally named `name`, whatever
+        alias the file gives it (`stdctx "context"` for `context`), or None."""
+        for spec in self.specs:
+            if spec.alias not in ("_", ".") and default_name(spec.path) == name:
+                return spec.path
+        return None
+
     def names_for(self, path: str) -> list[str]:
         """Every qualifier under which `path` is imported (not blank or dot)."""
         return [s.name for s in self.specs if s.path == path and s.alias not in ("_", ".")]

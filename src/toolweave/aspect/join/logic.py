@@ -10,8 +10,8 @@ from ..registry import ANY, JoinPoint, expect, join_point
 
 def _children(value, line, build, kind):
     expect(value, list, "a list of join points", line)
-    if len(value) < 2:
-        raise SpecError(f"needs at least 2 join points, got {len(value)}", line)
+    if not value:
+        raise SpecError("needs at least 1 join point, got 0", line)
     lines = getattr(value, "lines", [line] * len(value))
     return tuple(build(v, lines[i]) for i, v in enumerate(value))
 

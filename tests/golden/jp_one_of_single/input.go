@@ -1,0 +1,9 @@
+package main
+
+import "fmt"
+
+func run() {
+	fmt.Print("run body")
+}
+
+func main() { run() }
