@@ -9,103 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__
+from .astview import Env, Holes, view
 from .signature import implements, param_has_type, params
 from .site import Site, enclosing_function, find_directive
 from .types import parse_type_name
-
-#: Go AST field names -> how to reach them in tree-sitter-go (a field name, or a callable).
-_FIELDS = {
-    "call_expression": {"Fun": "function", "Args": lambda n: _list(n.child_by_field_name("arguments"))},
-    "selector_expression": {"X": "operand", "Sel": "field"},
-    "composite_literal": {"Type": "type", "Elts": lambda n: _list(n.child_by_field_name("body"))},
-    "unary_expression": {"X": "operand", "Op": lambda n: n.children[0].text.decode()},
-    "binary_expression": {"X": "left", "Y": "right", "Op": lambda n: n.child_by_field_name("operator").text.decode()},
-    "keyed_element": {"Key": lambda n: n.named_children[0], "Value": lambda n: n.named_children[-1]},
-    "index_expression": {"X": "operand", "Index": "index"},
-    "parenthesized_expression": {"X": lambda n: n.named_children[0]},
-    "function_declaration": {"Name": "name", "Body": "body", "Type": "parameters"},
-    "method_declaration": {"Name": "name", "Body": "body", "Recv": "receiver", "Type": "parameters"},
-    "func_literal": {"Body": "body", "Type": "parameters"},
-    "var_spec": {"Names": lambda n: NodeList(n.children_by_field_name("name")), "Type": "type",
-                 "Values": lambda n: _list(n.child_by_field_name("value"))},
-    "type_spec": {"Name": "name", "Type": "type"},
-    "block": {"List": lambda n: _list(next((c for c in n.named_children if c.type == "statement_list"), None))},
-}
-_FIELDS["const_spec"] = _FIELDS["var_spec"]
-
-
-class NodeList(list):
-    """A list of original nodes; as a whole it renders as the source they span."""
-
-
-def _list(node):
-    return NodeList([c for c in node.named_children if c.type != "comment"] if node is not None else [])
-
-
-class Holes:
-    """Placeholders handed out during one render."""
-
-    def __init__(self):
-        self.ranges: list[tuple[int, int]] = []
-
-    def of(self, start: int, end: int) -> str:
-        self.ranges.append((start, end))
-        return f"__tw_node_{len(self.ranges) - 1}__"
-
-    def __getitem__(self, i):
-        return self.ranges[i]
-
-
-class NodeView:
-    """An original node in a template: prints as (a placeholder for) its source; `.AST`
-    views its children by Go field name."""
-
-    def __init__(self, node, holes: Holes):
-        self._node, self._holes = node, holes
-
-    def __str__(self) -> str:
-        return self._holes.of(self._node.start_byte, self._node.end_byte)
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return _child(self._node, name, self._holes)
-
-
-class ASTView(NodeView):
-    pass
-
-
-def _child(node, name: str, holes: Holes):
-    how = _FIELDS.get(node.type, {}).get(name)
-    if how is None:
-        how = name[:1].lower() + name[1:]
-    value = how(node) if callable(how) else node.child_by_field_name(how)
-    if value is None and not callable(how):
-        raise AttributeError(f"{node.type} has no field {name}")
-    return _wrap(value, holes)
-
-
-def _wrap(value, holes):
-    if isinstance(value, NodeList):
-        return ListView([NodeView(n, holes) for n in value], holes, value)
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    return NodeView(value, holes)
-
-
-class ListView(list):
-    """A list child: ranging yields NodeViews; printed whole, it is the source it spans."""
-
-    def __init__(self, views, holes, nodes):
-        super().__init__(views)
-        self._holes, self._nodes = holes, nodes
-
-    def __str__(self) -> str:
-        if not self._nodes:
-            return ""
-        return self._holes.of(self._nodes[0].start_byte, self._nodes[-1].end_byte)
-
 
 @dataclass(frozen=True)
 class Param:
@@ -234,7 +141,7 @@ class Dot:
 
     @property
     def AST(self):
-        return ASTView(self._site.node, self.holes)
+        return view(self._site.node, Env(self.holes, self._site.file))
 
     @property
     def Function(self):
