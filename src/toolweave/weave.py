@@ -50,9 +50,10 @@ def package_candidates(aspects, package: PackageFacts) -> list:
     return [a for a in aspects if a.join_point.package_may_match(package) is not False]
 
 
-def weave_file(path: str, data: bytes, aspects, package: PackageFacts | None = None):
+def weave_file(path: str, data: bytes, aspects, package: PackageFacts | None = None, types=None):
     """Weave one file. `aspects` is an AspectSet or a list of Aspects already narrowed by
-    `package_candidates`; `path` is the name line directives use."""
+    `package_candidates`; `path` is the name line directives use; `types`, if given, is
+    called (at most once, and only when a question needs it) for the file's type facts."""
     package = package or PackageFacts()
     seq = getattr(aspects, "aspects", aspects)
     candidates = [a for a in package_candidates(seq, package) if a.join_point.file_may_match(data)]
@@ -63,7 +64,7 @@ def weave_file(path: str, data: bytes, aspects, package: PackageFacts | None = N
         # (`type T struct{}` at EOF): a woven file gains the newline gofmt would add.
         data += b"\n"
     source = SourceFile.parse(path, data)
-    fctx = FileContext(source, package)
+    fctx = FileContext(source, package, types)
     matches = _match(fctx, candidates)
     if not matches:
         return Unchanged()

@@ -118,8 +118,9 @@ class FunctionView:
 
     def LastResultThatImplements(self, i):
         tn = parse_type_name(i)
-        found = [p for p in params(self._func, "result") if implements(p, tn, self._site.file)]
-        return self._weaver.param_names(self._func, "result")[found[-1].index] if found else ""
+        # From the end: the last result is usually `error`, answered without the type checker.
+        found = next((p for p in reversed(params(self._func, "result")) if implements(p, tn, self._site.file)), None)
+        return "" if found is None else self._weaver.param_names(self._func, "result")[found.index]
 
     def FinalResultImplements(self, i) -> bool:
         results = params(self._func, "result")

@@ -67,6 +67,11 @@ class JoinPoint:
     def describe(self) -> str:
         return self.kind
 
+    def interfaces(self) -> tuple[str, ...]:
+        """The interfaces (type names) whose implementers this join point asks the type
+        checker about."""
+        return ()
+
 
 class Advice:
     """Base of advice kinds. `node_types`: what it can be applied to (None: any node, then

@@ -19,10 +19,17 @@ _BOUNDARY_PARENTS = frozenset({"statement_list", "block", "source_file", "commun
 class FileContext:
     """One file being woven: source, imports, package facts, and lazily computed indexes."""
 
-    def __init__(self, source: SourceFile, package):
+    def __init__(self, source: SourceFile, package, type_source=None):
         self.source = source
         self.package = package
         self.imports = ImportTable.of(source.root)
+        self._type_source = type_source
+
+    @cached_property
+    def types(self):
+        """The file's type facts (aspect/typefacts.FileTypes), computed on first use, or
+        None where the weave has no type checker behind it."""
+        return self._type_source() if self._type_source is not None else None
 
     @cached_property
     def ignored(self) -> tuple[tuple[int, int], ...]:

@@ -29,6 +29,7 @@ def run(args) -> int:
             print(f"toolweave: -o {args.output}: several inputs are named {clash}", file=sys.stderr)
             return 1
     package = PackageFacts(import_path=args.package_path)
+    types = loose_types(args.files, args.package_path, aspects)
     status = 0
     for path in args.files:
         try:
@@ -37,7 +38,7 @@ def run(args) -> int:
         except OSError as err:
             print(f"toolweave: {path}: {err.strerror}", file=sys.stderr)
             return 1
-        result = weave_file(path, data, aspects, package)
+        result = weave_file(path, data, aspects, package, types.for_file(path) if types else None)
         if isinstance(result, Failed):
             print(f"toolweave: {result.reason}", file=sys.stderr)
             if env.strict():
@@ -54,6 +55,35 @@ def run(args) -> int:
                 pass
             return 1
     return status
+
+
+def loose_types(files: list[str], import_path: str, aspects):
+    """Type facts for files given on the command line, checked as one package against the
+    export data `go list -export` gives for their imports (from the current directory);
+    None without a go command."""
+    import shutil
+
+    from ..aspect.typefacts import interfaces_asked
+    from ..driver.cache import Cache
+    from ..driver.typecheck import PackageTypes, listed_exports
+    from ..engine import ImportTable, parse_go
+
+    go = shutil.which("go")
+    if go is None:
+        return None
+
+    def environment(needed: set):
+        imports = set(needed)
+        for path in files:
+            try:
+                with open(path, "rb") as f:
+                    imports.update(s.path for s in ImportTable.of(parse_go(f.read()).root_node).specs)
+            except OSError:
+                pass
+        imports.discard("C")
+        return listed_exports(go, [], os.getcwd(), dict(os.environ), imports), {}
+
+    return PackageTypes(Cache(), go, import_path or "main", "", files, environment, interfaces_asked(aspects.aspects))
 
 
 def _emit(args, path: str, before: bytes, after: bytes) -> None:

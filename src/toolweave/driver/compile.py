@@ -83,9 +83,10 @@ def _weave(ctx: DropIn, call: Compile, pf: PackageFacts) -> PlanResult:
     from .. import env
 
     result = PlanResult()
+    types = _package_types(ctx, call, pf)
     for path in call.files:
         with open(path, "rb") as f:
-            one = weave_one(path, f.read(), ctx.aspects, pf, ctx.cache)
+            one = weave_one(path, f.read(), ctx.aspects, pf, ctx.cache, types)
         result.woven += one.woven
         result.imports |= one.imports
         result.failures += one.failures
@@ -95,6 +96,30 @@ def _weave(ctx: DropIn, call: Compile, pf: PackageFacts) -> PlanResult:
         raise CompileError(f"{len(result.failures)} file(s) of {pf.import_path} could not be woven "
                            f"(TOOLWEAVE_STRICT is set)")
     return result
+
+
+def _package_types(ctx: DropIn, call: Compile, pf: PackageFacts):
+    """The compile's PackageTypes (nothing runs unless a file asks): its files, checked
+    against the export data its importcfg names; interfaces the aspects ask about from
+    packages it does not import come from the build's nested go list."""
+    from ..aspect.typefacts import interfaces_asked
+    from .goenv import go_binary
+    from .typecheck import PackageTypes, importcfg_exports
+
+    def environment(needed: set):
+        lines, _ = read_importcfg(call.flag("-importcfg"))
+        files, importmap = importcfg_exports(lines)
+        missing = frozenset(p for p in needed if p not in files)
+        if missing:
+            try:
+                files = {**exports(ctx.cache, ctx.parent, missing).files, **files}
+            except ExportError:
+                pass
+        return files, importmap
+
+    go = ctx.parent.go or go_binary()
+    return PackageTypes(ctx.cache, go, pf.import_path, call.flag("-lang") or "", call.files, environment,
+                        interfaces_asked(ctx.aspects.aspects))
 
 
 def _write(directory: str, name: str, data: bytes) -> str:

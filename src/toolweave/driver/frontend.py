@@ -86,8 +86,9 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     weaving = lambda i, n, path: status.show(f"toolweave: weaving package {i} of {n}: {path}")  # noqa: E731
     woven_at = time.monotonic()
+    types = package_types(cache, aspects, cmd.list_flags(), cwd, base_env)
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env),
-                        progress=weaving)
+                        progress=weaving, types=types)
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
         result.woven.append(WovenFile(path, data, links, ("links",), generated=True))
         result.imports.update(links)
@@ -101,6 +102,30 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
         timings.phase("weaving", woven_at)
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
                    watch, list(aspect_files))
+
+
+def package_types(cache: Cache, aspects, flags: list[str], cwd: str, env: dict):
+    """weave_plan's `types`: a package's PackageTypes, whose export data (asked for only if a
+    file of the package asks a type question) come from `go list -export` with the build's
+    flags, sharing the user's build cache."""
+    from ..aspect.typefacts import interfaces_asked
+    from .typecheck import PackageTypes, listed_exports
+
+    interfaces = interfaces_asked(aspects.aspects)
+    go = go_binary(env)
+
+    def make(pkg, pf):
+        def environment(needed: set):
+            exports = listed_exports(go, flags, cwd, env, set(pkg.imports) | needed)
+            # Vendored imports: the files say golang.org/x/net/…, the build vendor/golang.org/x/net/….
+            importmap = {p.split("vendor/", 1)[1]: p for p in pkg.imports if p.startswith("vendor/") or "/vendor/" in p}
+            return exports, importmap
+
+        lang = f"go{pkg.module.go_version}" if pkg.module and pkg.module.go_version else ""
+        return PackageTypes(cache, go, pf.import_path, ".".join(lang.split(".")[:2]), pkg.go_files, environment,
+                            interfaces)
+
+    return make
 
 
 def _watch_inputs(cmd, cwd: str, env, base_env: dict) -> replay.Watch:

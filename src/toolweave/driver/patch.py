@@ -116,13 +116,35 @@ def _reweave(path: str, data: bytes, aspects, facts: dict, cache: Cache):
     from ..aspect.facts import PackageFacts
     from .plan import weave_one
 
-    result = weave_one(path, data, aspects, PackageFacts.from_record(facts), cache)
+    try:
+        result = weave_one(path, data, aspects, PackageFacts.from_record(facts), cache, _NoTypes())
+    except _AskedTypes:
+        return None, None, False
     if result.failures:
         return None, None, False
     if not result.woven:
         return None, None, True
     wf = result.woven[0]
     return wf.data, {"imports": sorted(wf.imports), "links": sorted(wf.links)}, True
+
+
+class _AskedTypes(BaseException):
+    """A re-weave asked the type checker, which a patch does not run: build normally. (Not
+    an Exception: the template engine reports those as a failed render.)"""
+
+
+class _NoTypes:
+    """The PackageTypes of a patch: any question ends the patch, and nothing is cached."""
+
+    used: frozenset = frozenset()
+
+    def for_file(self, path: str):
+        def ask():
+            raise _AskedTypes()
+        return ask
+
+    def key(self) -> str:
+        return "patch: no type facts"
 
 
 def _set_entry(overlay: dict, pin: dict | None, path: str, data: bytes, woven: bytes | None, cache: Cache) -> None:

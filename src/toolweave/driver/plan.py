@@ -75,10 +75,11 @@ def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
 
 
 def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = (),
-               protected: frozenset = frozenset(), progress=None) -> PlanResult:
+               protected: frozenset = frozenset(), progress=None, types=None) -> PlanResult:
     """Weave every file of every weavable package. `read(path) -> bytes` reads a source
     file as the build sees it (honouring the user's own overlay); `progress(i, n, path)`,
-    if given, hears of each package in turn."""
+    if given, hears of each package in turn; `types(pkg, pf)`, if given, makes the
+    package's PackageTypes (used only if a file asks)."""
     result = PlanResult()
     seen: set[str] = set()
     for i, pkg in enumerate(packages, 1):
@@ -90,32 +91,42 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
         candidates = package_candidates(aspects.aspects, pf)
         if not candidates:
             continue
+        package_types = types(pkg, pf) if types is not None else None
         for path in pkg.go_files:
             if path in seen or not path.endswith(".go"):
                 continue
             seen.add(path)
             result.facts[path] = pf
-            _weave_one(path, read(path), candidates, pf, aspects.fingerprint, cache, result)
+            _weave_one(path, read(path), candidates, pf, aspects.fingerprint, cache, result, package_types)
     return result
 
 
-def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache) -> PlanResult:
-    """Weave one file of a package with facts `pf`, as weave_plan would (patch.py)."""
+def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, types=None) -> PlanResult:
+    """Weave one file of a package with facts `pf`, as weave_plan would (patch.py);
+    `types`: the package's PackageTypes, if type facts can be had."""
     result = PlanResult()
     candidates = package_candidates(aspects.aspects, pf)
     if candidates:
         result.facts[path] = pf
-        _weave_one(path, data, candidates, pf, aspects.fingerprint, cache, result)
+        _weave_one(path, data, candidates, pf, aspects.fingerprint, cache, result, types)
     return result
 
 
-def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
+def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=None) -> None:
     if not any(a.join_point.file_may_match(data) for a in candidates):
         return
     from .. import __version__
 
     key = digest("weave", __version__, fingerprint, pf.key(), path, data)
     meta = cache.get("woven", key, ".json")
+    typed = json.loads(meta).get("types") if meta is not None else None
+    if typed is not None:
+        # This weave asked the type checker: it holds for one type environment (the
+        # package's files, its dependencies' export data); another one has its own entry.
+        env = types.key() if types is not None else ""
+        if env != typed:
+            key = digest(key, env)
+            meta = cache.get("woven", key, ".json")
     if meta is not None:
         info = json.loads(meta)
         result.cached += 1
@@ -127,9 +138,11 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result) -> None:
         elif info["status"] == "failed":
             result.failures.append(info["reason"])
         return
-    outcome = weave_file(path, data, candidates, pf)
+    outcome = weave_file(path, data, candidates, pf, types.for_file(path) if types is not None else None)
     result.woven_now += 1
     info = {"status": type(outcome).__name__.lower()}
+    if types is not None and path in types.used:
+        info["types"] = types.key()
     if isinstance(outcome, Rewritten):
         cache.put("woven", key, outcome.data, ".go")
         info.update(imports=list(outcome.imports), applied=list(outcome.applied), links=list(outcome.links))

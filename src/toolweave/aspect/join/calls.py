@@ -7,6 +7,7 @@ from ...prefilter import has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 from ..scope import declared_by_statement, local_declaration
+from ..typefacts import same_type
 from ..types import TypeName, parse_qualified, type_matches
 
 CALL = frozenset({"call_expression"})
@@ -64,8 +65,11 @@ class FunctionCall(JoinPoint):
 
 @join_point("method-call")
 class MethodCall(JoinPoint):
-    """`x.Method(...)` where x is known to have the receiver type. Syntactic limit: x must be
-    an identifier whose declaration in scope spells its type (see `declared_type`)."""
+    """`x.Method(...)` where x has the receiver type (or a pointer to it), or where Method is
+    that type's, promoted through an embedded field. The syntax answers when x is an
+    identifier whose declaration in scope spells its type (see `declared_type`); the type
+    checker when x is anything else (a field, a call's result, a package variable of
+    another file) or is declared with another name (an alias, an embedding struct)."""
 
     node_types = CALL
 
@@ -92,17 +96,36 @@ class MethodCall(JoinPoint):
         if fn is None or fn.type != "selector_expression":
             return False
         operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
-        if field.text.decode() != self.name or operand.type != "identifier":
+        if field.text.decode() != self.name:
             return False
-        type_node = declared_type(operand, site.node)
-        if type_node is None:
-            return False
+        if operand.type == "identifier":
+            if site.file.resolve_qualifier(operand) is not None and local_declaration(operand) is None:
+                return False                    # pkg.Func(...): not a method call
+            type_node = declared_type(operand, site.node)
+            if type_node is not None and self._spelled(type_node, site.file):
+                return True
+        return self._checked(operand, site.file)
+
+    def _pointer_ok(self, pointer: bool) -> bool:
+        return not ((self.match == "pointer-only" and not pointer) or (self.match == "value-only" and pointer))
+
+    def _spelled(self, type_node, fctx) -> bool:
         pointer = type_node.type == "pointer_type"
-        if (self.match == "pointer-only" and not pointer) or (self.match == "value-only" and pointer):
-            return False
         if pointer:
             type_node = type_node.named_children[-1]
-        return type_matches(self.recv, type_node, site.file)
+        return self._pointer_ok(pointer) and type_matches(self.recv, type_node, fctx)
+
+    def _checked(self, operand, fctx) -> bool:
+        """By the type checker: the operand's type, or the receiver of the method selected."""
+        facts = fctx.types
+        fact = facts.operand(operand) if facts is not None else None
+        if fact is None:
+            return False
+        for t in fact:
+            pointer = t.startswith("*")
+            if same_type(t.removeprefix("*"), self.recv):
+                return self._pointer_ok(pointer)
+        return False
 
     def prefilter(self):
         return has(self.name.encode())

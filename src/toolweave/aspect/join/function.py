@@ -7,7 +7,7 @@ from ..errors import SpecError
 from ..registry import FUNCTION_TYPES, JoinPoint, expect, join_point
 from ..signature import function_name, implements, param_has_type, params
 from ..site import Site
-from ..types import parse_type_name
+from ..types import parse_type_name, type_matches
 
 
 class Option:
@@ -50,7 +50,9 @@ class Receiver(Option):
         if path and fctx.package.import_path and path != fctx.package.import_path:
             return False
         local = parse_type_name(f"{self.type.prefix}{self.type.name}")
-        return param_has_type(recv[0], local, fctx)
+        # Spelled only: a method's receiver names its type (an alias receiver is too rare
+        # to run the type checker over every method of a package such as net/http).
+        return type_matches(local, recv[0].type_node, fctx)
 
 
 class Signature(Option):
@@ -131,6 +133,9 @@ class Function(JoinPoint):
     def prefilter(self):
         return all_of(*(has(o.needle) for o in self.options if o.needle is not None))
 
+    def interfaces(self):
+        return tuple(str(o.iface) for o in self.options if isinstance(o, Implements))
+
 
 @join_point("function-body")
 class FunctionBody(JoinPoint):
@@ -159,3 +164,6 @@ class FunctionBody(JoinPoint):
 
     def prefilter(self):
         return self.inner.prefilter()
+
+    def interfaces(self):
+        return self.inner.interfaces()

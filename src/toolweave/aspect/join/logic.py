@@ -42,6 +42,9 @@ class AllOf(JoinPoint):
     def prefilter(self):
         return all_of(*(c.prefilter() for c in self.children))
 
+    def interfaces(self):
+        return tuple(i for c in self.children for i in c.interfaces())
+
 
 @join_point("one-of")
 class OneOf(JoinPoint):
@@ -69,6 +72,9 @@ class OneOf(JoinPoint):
     def prefilter(self):
         return any_of(*(c.prefilter() for c in self.children))
 
+    def interfaces(self):
+        return tuple(i for c in self.children for i in c.interfaces())
+
 
 @join_point("not")
 class Not(JoinPoint):
@@ -88,3 +94,6 @@ class Not(JoinPoint):
 
     def package_gate(self):
         return packagegate.negate(self.child.package_gate())
+
+    def interfaces(self):
+        return self.child.interfaces()

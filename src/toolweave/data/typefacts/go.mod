@@ -1,0 +1,3 @@
+module toolweave.dev/typefacts
+
+go 1.22
