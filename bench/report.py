@@ -553,6 +553,31 @@ def eco_lines(eco: dict) -> list[str]:
     return lines
 
 
+def types_lines(types: dict) -> list[str]:
+    """What type facts cost a package that asks (bench/typebench.py)."""
+    lines = ["## Type facts (type-aware join points)", "",
+             "A build whose aspects ask nothing of the type checker never builds or runs it (the figures above: "
+             "the built-in aspects ask nothing of these apps). For a package whose files ask (bench/typebench.py, "
+             "warm caches): `exports` is the front end's `go list -export` of the package's imports (the drop-in "
+             "driver reads the compile's -importcfg instead), `check` one run of the typefacts helper (parse, "
+             "type-check from export data, answer). Seconds, median [min–max].", ""]
+    rows = [[name, d["package"], str(d["files"]), str(d["imports"]), fmt_range(d["exports_s"], fmt_num),
+             fmt_range(d["check_s"], fmt_num)] for name, d in types.get("packages", {}).items()]
+    lines += table(["Package", "import path", "files", "imports", "exports (front end)", "check (both drivers)"], rows)
+    build = types.get("helper_build_s")
+    if build:
+        lines += ["", f"Building the helper, once per Go toolchain into toolweave's cache: {fmt_range(build, fmt_num)} s.", ""]
+    inc = types.get("incremental_multi_s") or {}
+    if inc:
+        lines += ["One-file incremental rebuild of multi through the front end (a function appended to app.go), "
+                  "with the default aspects and with one more aspect that asks the type checker (a method-call on "
+                  "*database/sql.DB through the field `a.db`): a patch rebuild does not run the checker, so the "
+                  "typed variant plans the build again.", ""]
+        lines += table(["Aspects", "incremental (s)"], [[k, fmt_range(v, fmt_num)] for k, v in inc.items()])
+        lines.append("")
+    return lines
+
+
 def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
     """The whole docs/benchmarks.md text."""
     variants = variant_union([app.get("variants", []) for app in results.get("build", {}).values()]
@@ -569,6 +594,8 @@ def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
         lines += allocs_lines(results["allocs"])
     if results.get("eco"):
         lines += eco_lines(results["eco"])
+    if results.get("types"):
+        lines += types_lines(results["types"])
     if "sizes.png" in charts:
         lines += ["## Binary sizes", "", "![Binary sizes](benchmarks/sizes.png)", ""]
     if results.get("notes"):

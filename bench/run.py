@@ -31,6 +31,9 @@ The ecosystem service (bench/ecobench.py, `--only eco`): gin -> gRPC -> Redis as
 against the same service instrumented by hand, 12 rounds of 6 s (~7 minutes; --quick 1 round),
 PostgreSQL and redis-server started on loopback. `--update RESULTS` re-measures the sections
 of --only into an earlier full run's results file, with a note saying what and when.
+Type facts (bench/typebench.py, `--only types`, ~3 minutes): what a package that asks the type
+checker costs (go list -export, one helper run, the helper's build) and a one-file rebuild of
+multi with a type-asking aspect.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -63,6 +66,7 @@ import loadbench  # noqa: E402
 import orchestrion  # noqa: E402
 import ecobench  # noqa: E402
 import taxbench  # noqa: E402
+import typebench  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
 OSS_MODULE, OSS_VERSION = "miniflux.app/v2", "v2.3.5"
@@ -82,14 +86,17 @@ MODES = {
              "load": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8},
              "allocs": {"count": 6, "benchtime": "2s"},
              # the ecosystem service gin -> gRPC -> Redis (bench/ecobench.py): ~7 minutes
-             "eco": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8}},
+             "eco": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8},
+             # what type facts cost a package that asks (bench/typebench.py): ~3 minutes
+             "types": {"rounds": 5}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
                        "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
               "tax": {"launcher": 1, "python": 1},
               "load": {"rounds": 1, "duration": 4, "warmup": 1, "concurrency": 8},
               "allocs": {"count": 1, "benchtime": "1s"},
-              "eco": {"rounds": 1, "duration": 2, "warmup": 1, "concurrency": 8}},
+              "eco": {"rounds": 1, "duration": 2, "warmup": 1, "concurrency": 8},
+              "types": {"rounds": 2}},
 }
 
 
@@ -309,8 +316,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke test (~12 minutes with the peers), no docs")
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
-    parser.add_argument("--only", default="build,tax,runtime,allocs,eco",
-                        help="comma list of build,tax,runtime,allocs,eco")
+    parser.add_argument("--only", default="build,tax,runtime,allocs,eco,types",
+                        help="comma list of build,tax,runtime,allocs,eco,types")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
@@ -355,6 +362,9 @@ def main(argv=None) -> int:
         if "eco" in only:
             print("\n== the ecosystem service under load: gin -> gRPC -> Redis ==", flush=True)
             results["eco"] = {"distributed": ecobench.measure(workdir=_subdir(root, "eco"), **settings["eco"])}
+        if "types" in only:
+            print("\n== type facts: what a package that asks costs ==", flush=True)
+            results["types"] = typebench.measure(_subdir(root, "types"), **settings["types"])
     results["info"].update(finished=_now(), duration_s=round(time.perf_counter() - start, 1),
                            loadavg_after=os.getloadavg())
     if _fingerprint() != results["info"]["toolweave_source"]:

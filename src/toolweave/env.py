@@ -14,6 +14,7 @@ PROGRESS = "TOOLWEAVE_PROGRESS"      # "0": no progress line on a terminal (`too
 LAUNCHER = "TOOLWEAVE_LAUNCHER"      # "0": `toolweave env` names the Python driver, not the launcher
 LAUNCHER_PLAN = "TOOLWEAVE_LAUNCHER_PLAN"   # set by the launcher: write its plan there (driver/launcher.py)
 TIMINGS = "TOOLWEAVE_TIMINGS"        # a file: time every tool run and phase into it (driver/timings.py)
+DEBUG_TYPES = "TOOLWEAVE_DEBUG_TYPES"   # "1": print the type errors the type checker met (driver/typecheck.py)
 
 
 def strict() -> bool:
@@ -22,6 +23,10 @@ def strict() -> bool:
 
 def verbose() -> bool:
     return os.environ.get(VERBOSE, "") not in ("", "0", "false")
+
+
+def debug_types() -> bool:
+    return os.environ.get(DEBUG_TYPES, "") not in ("", "0", "false")
 
 
 def test_bootstrap() -> bool:

@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 
+from .. import env as twenv
 from ..aspect.typefacts import FileTypes
 from .cache import Cache, digest
 
@@ -118,7 +119,7 @@ class PackageTypes:
             print(f"toolweave: warning: no type facts for {self.import_path}: {err}; "
                   f"type-dependent join points fall back to the syntax", file=sys.stderr)
             return {}
-        if answer.get("errors") and os.environ.get("TOOLWEAVE_DEBUG_TYPES"):
+        if answer.get("errors") and twenv.debug_types():
             for line in answer["errors"]:
                 print(f"toolweave: type error in {self.import_path}: {line}", file=sys.stderr)
         return {path: FileTypes.from_json(facts, self.interfaces) for path, facts in answer["files"].items()}
