@@ -108,3 +108,14 @@ def test_aspects_that_ask_nothing_never_build_the_type_checker(runner, tmp_path,
                  env={"TOOLWEAVE_CACHE_DIR": str(cache)}).check()
     assert (cache / "woven").is_dir()                     # it did weave, in this cache
     assert not list(cache.rglob("typefacts*"))
+
+
+def test_a_body_edit_that_asks_the_type_checker_rebuilds_correctly(runner, tmp_path):
+    """A rebuild in which only a body changed is a patch (replay), which does not run the
+    type checker: the re-weave asks, so the build plans anew, and the new call is woven."""
+    module = write_module(tmp_path / "patch", TYPED)
+    assert "hello world 2" in _build_and_run(runner, "frontend", module)
+    main = module / "main.go"
+    main.write_text(main.read_text().replace('d.body.WriteString("world")',
+                                             'd.body.WriteString("world")\n\td.body.WriteString("!")'))
+    assert "hello world! 3" in _build_and_run(runner, "frontend", module)
