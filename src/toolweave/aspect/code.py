@@ -138,18 +138,24 @@ def _check_shape(root, shape: str, text: str) -> str:
 
 
 def _file_references(root, imports: dict, weaver) -> dict:
-    """Qualifiers of the rendering that `imports` does not list, resolved against the woven
-    file's own imports ({name: path}); RenderError for one that names no import, no
-    declaration of the file and none of the rendering (it could only be a missing import).
-    Real aspect files rely on this, e.g. `context.Context` in a file that imports context."""
+    """Qualifiers of the rendering that `imports` does not list ({name: path}): resolved
+    against the imports of the aspect's other templates, else (unless the file declares that
+    name) the woven file's own imports, by name or by package name. RenderError for one that
+    resolves to no import and to no declaration of the file or of the rendering: it could only
+    be a missing import. Real aspect files rely on this (`context.Context` in a file that
+    imports context)."""
     fctx = weaver.fctx
     local = None
     found = {}
     for ident in _qualifiers(root, None):
         name = ident.text.decode()
-        if name in imports or name in found or name.startswith("__tw_") or name in fctx.local_names:
+        if name in imports or name in found or name.startswith("__tw_"):
             continue
-        path = fctx.imports.resolve(name) or fctx.imports.by_package_name(name)
+        path = weaver.aspect_imports.get(name)
+        if path is None:
+            if name in fctx.local_names:
+                continue
+            path = fctx.imports.resolve(name) or fctx.imports.by_package_name(name)
         if path is not None:
             found[name] = path
             continue
@@ -164,7 +170,6 @@ def _file_references(root, imports: dict, weaver) -> dict:
 def _qualifiers(root, imports: dict | None):
     """Identifier nodes used as package qualifiers whose name is an `imports` alias (every
     one when `imports` is None)."""
-    """Identifier nodes used as package qualifiers whose name is an `imports` alias."""
     stack = [root]
     while stack:
         node = stack.pop()

@@ -23,6 +23,7 @@ class FileWeaver:
         self.edits = EditBuffer()
         self.added: dict[str, str] = {}          # import path -> alias we add
         self.uses: dict[str, int] = {}           # qualifier name -> uses in generated code
+        self.aspect_imports: dict[str, str] = {}  # {alias: path} of the aspect being applied
         self.blank: list[str] = []
         self.links: set[str] = set()
         self.langs: set[str] = set()
