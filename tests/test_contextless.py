@@ -413,11 +413,14 @@ def test_the_note_is_printed_once_per_module(tmp_path):
     """})
     cache = Cache(str(tmp_path / "cache"))
     out = io.StringIO()
-    first = contextless.note_once(packages, _config(), cache, _read, out)
+    no_gls = _config("gls")
+    first = contextless.note_once(packages, no_gls, cache, _read, out)
     assert first == [contextless.note("example.com/m", 2)] and out.getvalue() == first[0] + "\n"
     assert "toolweave: note: 2 instrumented calls in module example.com/m pass no context.Context" in first[0]
-    assert contextless.note_once(packages, _config(), cache, _read, out) == []
-    assert contextless.note_once(packages, _config(), Cache(str(tmp_path / "other")), _read, out) == first
+    assert contextless.note_once(packages, no_gls, cache, _read, out) == []
+    assert contextless.note_once(packages, no_gls, Cache(str(tmp_path / "other")), _read, out) == first
+    # with goroutine-local context (the default) the calls join their goroutine's span: no note
+    assert contextless.note_once(packages, _config(), Cache(str(tmp_path / "third")), _read, out) == []
 
 
 def test_no_note_without_findings_and_for_a_disabled_integration(tmp_path):
@@ -425,6 +428,6 @@ def test_no_note_without_findings_and_for_a_disabled_integration(tmp_path):
     root.mkdir()
     packages = _module(root, {"store.go": "package m\n\nfunc (s *Store) n() { s.db.Exec(\"VACUUM\") }\n"})
     cache = Cache(str(tmp_path / "cache"))
-    assert contextless.note_once(packages, _config("databasesql"), cache, _read, io.StringIO()) == []
+    assert contextless.note_once(packages, _config("databasesql", "gls"), cache, _read, io.StringIO()) == []
     # nothing remembered: once the integration is on, the note comes
-    assert len(contextless.note_once(packages, _config(), cache, _read, io.StringIO())) == 1
+    assert len(contextless.note_once(packages, _config("gls"), cache, _read, io.StringIO())) == 1

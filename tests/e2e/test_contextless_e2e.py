@@ -11,6 +11,8 @@ APP = {
 
         go 1.22
     """,
+    # without goroutine-local context: the calls' spans start traces of their own
+    "toolweave.yml": "integrations:\n  disabled: [gls]\n",
     "main.go": """
         package main
 
@@ -108,3 +110,13 @@ def test_disabled_integrations_are_not_listed(runner, tmp_path):
     assert "Calls without a context: 1 (" in listing
     assert "store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)" in listing
     assert "slog.Info" not in listing and "http.Get" not in listing
+
+
+def test_with_goroutine_local_context_the_calls_join_their_goroutine_and_no_note(runner, tmp_path):
+    files = {k: v for k, v in APP.items() if k != "toolweave.yml"}
+    module = write_module(tmp_path / "ctxless", files)
+    listing = runner.toolweave("list", "./...", cwd=module).check().stdout
+    assert "Calls without a context: 4 (they join the span of the goroutine they run on" in listing, listing
+    assert "store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)" in listing
+    built = runner.toolweave("go", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    assert "toolweave: note:" not in built.stderr, built.stderr
