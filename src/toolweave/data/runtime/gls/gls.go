@@ -99,13 +99,13 @@ func push(s trace.Span) {
 	pushed.Add(1)
 }
 
-// pop removes s and what was started above it on the current goroutine (a span ended out
-// of order ends the frames over it too); nothing if s is not on this goroutine's stack.
-func pop(s any) {
-	f := top()
-	for g := f; g != nil; g = g.prev {
-		if any(g.span) == s {
-			store(unsafe.Pointer(g.prev))
+// pop removes the span with this span context, and what was started above it on the
+// current goroutine (a span ended out of order ends the frames over it too); nothing if it
+// is not on this goroutine's stack. By span context: the SDK hands OnEnd a snapshot.
+func pop(sc trace.SpanContext) {
+	for f := top(); f != nil; f = f.prev {
+		if f.span.SpanContext().Equal(sc) {
+			store(unsafe.Pointer(f.prev))
 			return
 		}
 	}

@@ -16,7 +16,7 @@ func Processor() sdktrace.SpanProcessor { return processor{} }
 type processor struct{}
 
 func (processor) OnStart(_ context.Context, s sdktrace.ReadWriteSpan) { push(s) }
-func (processor) OnEnd(s sdktrace.ReadOnlySpan)                       { pop(s) }
+func (processor) OnEnd(s sdktrace.ReadOnlySpan)                       { pop(s.SpanContext()) }
 func (processor) Shutdown(context.Context) error                      { return nil }
 func (processor) ForceFlush(context.Context) error                    { return nil }
 
