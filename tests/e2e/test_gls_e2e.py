@@ -79,3 +79,20 @@ def test_without_goroutine_local_context_the_calls_start_their_own_traces(runner
     spans = receiver.spans()
     for score in find_all(spans, "score"):
         assert score.is_root
+
+
+def test_an_unsupported_go_release_fails_the_build_naming_it(runner, tmp_path):
+    """go1.25.5 (fetched by the go command): gls.yml supports 1.26 and 1.27 only; the build
+    stops before anything is compiled, with one line naming the release, never a link error."""
+    module = tmp_path / "old"
+    module.mkdir()
+    (module / "go.mod").write_text("module example.com/old\n\ngo 1.22\n")
+    (module / "main.go").write_text('package main\n\nfunc main() { println("hi") }\n')
+    result = runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module,
+                          env={"GOTOOLCHAIN": "go1.25.5"})
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["toolweave: gls.yml weaves into package runtime of Go 1.26 to 1.27 only; this build uses "
+                     "go1.25.5: build with a supported release, or disable it (toolweave.yml: integrations: "
+                     "disabled: [gls])"], result.stderr
+    assert not (module / "app").exists()
