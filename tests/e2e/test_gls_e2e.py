@@ -96,3 +96,19 @@ def test_an_unsupported_go_release_fails_the_build_naming_it(runner, tmp_path):
                      "go1.25.5: build with a supported release, or disable it (toolweave.yml: integrations: "
                      "disabled: [gls])"], result.stderr
     assert not (module / "app").exists()
+
+
+def test_a_million_goroutines_leave_nothing_behind(runner, tmp_path, receiver):
+    """tests/e2e/apps/glsload: 1,000,000 goroutines each start and end a span, one in ten exits
+    with a span it never ended. The state stays bounded (RSS and live heap after 100,000 and
+    at the end), and goroutines started afterwards, on the recycled goroutine structs, never
+    find a parent: goexit1 cleared the field."""
+    module = tmp_path / "glsload"
+    shutil.copytree(Path(__file__).parent / "apps" / "glsload", module)
+    runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    run = runner.run([str(module / "app"), "goroutines"], cwd=module, env=dict(receiver.env()), timeout=600).check()
+    figures = json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{")))
+    assert figures["goroutines"] == 1_000_000
+    assert figures["fresh_with_parent"] == 0, figures
+    assert figures["heap_mb_end"] - figures["heap_mb_100k"] < 8, figures
+    assert figures["rss_mb_end"] - figures["rss_mb_100k"] < 32, figures
