@@ -2,7 +2,7 @@
 """Goroutine-local context: what it costs, and that its state stays bounded (not a test).
 
 Builds tests/e2e/apps/glsload (also run by tests/e2e/test_gls_e2e.py) with `toolweave go build` twice, with the built-in gls.yml and without it
-(TOOLWEAVE_DISABLED_INTEGRATIONS=gls), both exporting over OTLP/HTTP to a loopback sink that
+(TOOLWEAVE_GLS=1 and 0), both exporting over OTLP/HTTP to a loopback sink that
 answers every request at once (the SDK's batcher drops what it cannot queue: the figures are
 the instrumented code's, not an exporter's). Rounds alternate the variants.
 
@@ -58,10 +58,10 @@ def measure(workdir: str, rounds: int = 5) -> dict:
            "OTEL_LOGS_EXPORTER": "none", "OTEL_TRACES_EXPORTER": "otlp", "TOOLWEAVE_PROGRESS": "0",
            "TOOLWEAVE_CACHE_DIR": os.path.join(workdir, "twcache")}
     binaries = {}
-    for variant, disabled in (("gls", ""), ("no-gls", "gls")):
+    for variant, on in (("gls", "1"), ("no-gls", "0")):
         src = os.path.join(workdir, variant)
         shutil.copytree(APP, src)
-        build_env = {**env, "TOOLWEAVE_DISABLED_INTEGRATIONS": disabled}
+        build_env = {**env, "TOOLWEAVE_GLS": on}
         subprocess.run([sys.executable, "-m", "toolweave.cli", "go", "build", "-o", "app", "."], cwd=src,
                        env=build_env, check=True, capture_output=True)
         binaries[variant] = os.path.join(src, "app")

@@ -395,8 +395,8 @@ def _module(root: Path, files: dict[str, str], imports=("database/sql",)) -> lis
                          frozenset(imports), False, mod, "")]
 
 
-def _config(*disabled: str) -> Config:
-    return Config(frozenset(disabled), ())
+def _config(*disabled: str, gls: bool = False) -> Config:
+    return Config(frozenset(disabled), (), gls=gls)
 
 
 def _read(path: str) -> bytes:
@@ -413,14 +413,14 @@ def test_the_note_is_printed_once_per_module(tmp_path):
     """})
     cache = Cache(str(tmp_path / "cache"))
     out = io.StringIO()
-    no_gls = _config("gls")
+    no_gls = _config()
     first = contextless.note_once(packages, no_gls, cache, _read, out)
     assert first == [contextless.note("example.com/m", 2)] and out.getvalue() == first[0] + "\n"
     assert "toolweave: note: 2 instrumented calls in module example.com/m pass no context.Context" in first[0]
     assert contextless.note_once(packages, no_gls, cache, _read, out) == []
     assert contextless.note_once(packages, no_gls, Cache(str(tmp_path / "other")), _read, out) == first
-    # with goroutine-local context (the default) the calls join their goroutine's span: no note
-    assert contextless.note_once(packages, _config(), Cache(str(tmp_path / "third")), _read, out) == []
+    # with goroutine-local context the calls join their goroutine's span: no note
+    assert contextless.note_once(packages, _config(gls=True), Cache(str(tmp_path / "third")), _read, out) == []
 
 
 def test_no_note_without_findings_and_for_a_disabled_integration(tmp_path):
@@ -428,6 +428,6 @@ def test_no_note_without_findings_and_for_a_disabled_integration(tmp_path):
     root.mkdir()
     packages = _module(root, {"store.go": "package m\n\nfunc (s *Store) n() { s.db.Exec(\"VACUUM\") }\n"})
     cache = Cache(str(tmp_path / "cache"))
-    assert contextless.note_once(packages, _config("databasesql", "gls"), cache, _read, io.StringIO()) == []
+    assert contextless.note_once(packages, _config("databasesql"), cache, _read, io.StringIO()) == []
     # nothing remembered: once the integration is on, the note comes
-    assert len(contextless.note_once(packages, _config("gls"), cache, _read, io.StringIO())) == 1
+    assert len(contextless.note_once(packages, _config(), cache, _read, io.StringIO())) == 1

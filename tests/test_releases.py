@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from toolweave.aspect import load_aspects
-from toolweave.config import BUILTIN_DIR
+from toolweave.config import BUILTIN_DIR, OPTIONAL_DIR
 from toolweave.driver.releases import release_of, unsupported
 
-GLS = f"{BUILTIN_DIR}/gls.yml"
+GLS = f"{OPTIONAL_DIR}/gls.yml"
 
 
 @pytest.mark.parametrize("version, release", [

@@ -11,8 +11,6 @@ APP = {
 
         go 1.22
     """,
-    # without goroutine-local context: the calls' spans start traces of their own
-    "toolweave.yml": "integrations:\n  disabled: [gls]\n",
     "main.go": """
         package main
 
@@ -72,7 +70,7 @@ APP = {
 }
 
 SECTION = """\
-Calls without a context: 4 (their spans start traces of their own; pass the request's ctx, e.g. QueryContext)
+Calls without a context: 4 (their spans start traces of their own; pass the request's ctx, e.g. QueryContext, or set gls: true in toolweave.yml)
   example.com/ctxless/store (1)
     store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)
   example.com/ctxless (3)
@@ -82,7 +80,8 @@ Calls without a context: 4 (their spans start traces of their own; pass the requ
 """
 
 NOTE = ('toolweave: note: 4 instrumented calls in module example.com/ctxless pass no context.Context, so their '
-        'spans start traces of their own; run "toolweave list" to see them')
+        'spans start traces of their own; run "toolweave list" to see them (gls: true in toolweave.yml joins them '
+        "to their goroutine's span)")
 
 
 def test_list_names_the_calls_and_the_first_build_says_so_once(runner, tmp_path):
@@ -113,8 +112,7 @@ def test_disabled_integrations_are_not_listed(runner, tmp_path):
 
 
 def test_with_goroutine_local_context_the_calls_join_their_goroutine_and_no_note(runner, tmp_path):
-    files = {k: v for k, v in APP.items() if k != "toolweave.yml"}
-    module = write_module(tmp_path / "ctxless", files)
+    module = write_module(tmp_path / "ctxless", {**APP, "toolweave.yml": "gls: true\n"})
     listing = runner.toolweave("list", "./...", cwd=module).check().stdout
     assert "Calls without a context: 4 (they join the span of the goroutine they run on" in listing, listing
     assert "store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)" in listing

@@ -18,11 +18,10 @@ APP = Path(__file__).parent / "apps" / "glschain"
 MODES = ("frontend", "goflags")
 
 
-def _run(runner, mode: str, tmp_path: Path, receiver, extra_files: dict | None = None):
+def _run(runner, mode: str, tmp_path: Path, receiver, gls: bool = True):
     module = tmp_path / "glschain"
     shutil.copytree(APP, module)
-    for name, text in (extra_files or {}).items():
-        (module / name).write_text(text)
+    (module / "toolweave.yml").write_text(f"gls: {'true' if gls else 'false'}\n")
     runner.build(mode, "build", "-o", str(module / "app"), ".", cwd=module).check()
     run = runner.run([str(module / "app")], cwd=module, env=otel_env(receiver)).check()
     receiver.wait_for(lambda r: len(find_all(r.spans(), "process")) == 3 and len(find_all(r.spans(), "score")) == 3)
@@ -75,7 +74,7 @@ def test_long_lived_workers_never_attach_to_a_requests_trace(runner, mode, tmp_p
 
 
 def test_without_goroutine_local_context_the_calls_start_their_own_traces(runner, tmp_path, receiver):
-    _run(runner, "frontend", tmp_path, receiver, {"toolweave.yml": "integrations:\n  disabled: [gls]\n"})
+    _run(runner, "frontend", tmp_path, receiver, gls=False)
     spans = receiver.spans()
     for score in find_all(spans, "score"):
         assert score.is_root
@@ -87,14 +86,15 @@ def test_an_unsupported_go_release_fails_the_build_naming_it(runner, tmp_path):
     module = tmp_path / "old"
     module.mkdir()
     (module / "go.mod").write_text("module example.com/old\n\ngo 1.22\n")
+    (module / "toolweave.yml").write_text("gls: true\n")
     (module / "main.go").write_text('package main\n\nfunc main() { println("hi") }\n')
     result = runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module,
                           env={"GOTOOLCHAIN": "go1.25.5"})
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["toolweave: gls.yml weaves into package runtime of Go 1.26 to 1.27 only; this build uses "
-                     "go1.25.5: build with a supported release, or disable it (toolweave.yml: integrations: "
-                     "disabled: [gls])"], result.stderr
+                     "go1.25.5: build with a supported release, or turn it off (gls: false in toolweave.yml, or "
+                     "TOOLWEAVE_GLS=0)"], result.stderr
     assert not (module / "app").exists()
 
 
@@ -105,6 +105,7 @@ def test_a_million_goroutines_leave_nothing_behind(runner, tmp_path, receiver):
     find a parent: goexit1 cleared the field."""
     module = tmp_path / "glsload"
     shutil.copytree(Path(__file__).parent / "apps" / "glsload", module)
+    (module / "toolweave.yml").write_text("gls: true\n")
     runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module).check()
     run = runner.run([str(module / "app"), "goroutines"], cwd=module, env=dict(receiver.env()), timeout=600).check()
     figures = json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{")))

@@ -26,7 +26,7 @@ from .cache import Cache, digest, write_atomic
 #: Lines `toolweave list` prints before cutting the section short.
 LIST_LIMIT = 50
 HEADING = ("Calls without a context: {n} (their spans start traces of their own; "
-           "pass the request's ctx, e.g. QueryContext)")
+           "pass the request's ctx, e.g. QueryContext, or set gls: true in toolweave.yml)")
 #: With goroutine-local context (gls.yml) the calls join their goroutine's span.
 HEADING_GLS = ("Calls without a context: {n} (they join the span of the goroutine they run on, through "
                "goroutine-local context; work handed to another goroutine does not: pass the request's ctx, "
@@ -44,8 +44,8 @@ class PackageFindings:
 
 
 def gls_active(config) -> bool:
-    """Whether goroutine-local context (data/aspects/gls.yml) is on for this build."""
-    return any(name == "gls" for name, _ in config.active_builtins())
+    """Whether goroutine-local context (data/optional/gls.yml) is on for this build."""
+    return bool(getattr(config, "gls", False))
 
 
 def active_integrations(config) -> frozenset:
@@ -120,9 +120,11 @@ def note(module: str, count: int) -> str:
     """The one line a build prints about a module's findings."""
     if count == 1:
         return (f"toolweave: note: 1 instrumented call in module {module} passes no context.Context, "
-                f"so its span starts a trace of its own; run \"toolweave list\" to see it")
+                f"so its span starts a trace of its own; run \"toolweave list\" to see it (gls: true in "
+                f"toolweave.yml joins it to its goroutine's span)")
     return (f"toolweave: note: {count} instrumented calls in module {module} pass no context.Context, "
-            f"so their spans start traces of their own; run \"toolweave list\" to see them")
+            f"so their spans start traces of their own; run \"toolweave list\" to see them (gls: true in "
+            f"toolweave.yml joins them to their goroutine's span)")
 
 
 def note_after_build(planned) -> None:

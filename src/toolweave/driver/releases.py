@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 
+#: How to leave a strict aspect file out of a build, by file name.
+_SWITCHES = {"gls.yml": "gls: false in toolweave.yml, or TOOLWEAVE_GLS=0"}
 _RELEASE = re.compile(r"^go(\d+)\.(\d+)")
 
 
@@ -51,6 +53,5 @@ def unsupported(aspects, package: str, version: str) -> str | None:
             name = os.path.basename(file)
             return (f"{name} weaves into package {module} of Go {low.removeprefix('go')} to "
                     f"{high.removeprefix('go')} only; this build uses {version or 'an unknown Go version'}: "
-                    f"build with a supported release, or disable it (toolweave.yml: integrations: disabled: "
-                    f"[{name.removesuffix('.yml')}])")
+                    f"build with a supported release, or turn it off ({_SWITCHES.get(name, 'leave it out of toolweave.yml')})")
     return None
