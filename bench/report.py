@@ -578,6 +578,30 @@ def types_lines(types: dict) -> list[str]:
     return lines
 
 
+def gls_lines(gls: dict) -> list[str]:
+    """Goroutine-local context (bench/glsbench.py): costs with and without gls.yml."""
+    lines = ["## Goroutine-local context", "",
+             "tests/e2e/apps/glsload built with `toolweave go build`, with the built-in gls.yml and without it, "
+             "exporting over OTLP to a loopback sink; in-process Go benchmarks (testing.Benchmark), "
+             f"{gls.get('rounds', '?')} rounds alternating the builds, median [min–max] (docs/gls.md).", ""]
+    labels = [("goroutine_ns", "goroutine start + exit (ns)", fmt_int), ("span_ns", "span start + end (ns)", fmt_int),
+              ("span_allocs", "allocs/span", fmt_num), ("child_ns", "span without a span in its context (ns)", fmt_int),
+              ("child_allocs", "allocs", fmt_num)]
+    bench = gls.get("bench", {})
+    rows = [[v, *(fmt_range(r.get(k), f) for k, _, f in labels)] for v, r in bench.items()]
+    lines += table(["Build", *(label for _, label, _ in labels)], rows)
+    many = gls.get("goroutines") or {}
+    if many:
+        lines += ["", "A million goroutines, 10,000 at a time, each starting and ending a span, one in ten exiting "
+                  "with a span it never ended; then 10,000 goroutines on the recycled goroutine structs:", ""]
+        lines += table(["Build", "RSS after 100k (MB)", "RSS at the end (MB)", "live heap after 100k (MB)",
+                        "live heap at the end (MB)", "new goroutines with a parent"],
+                       [[v, fmt_num(d["rss_mb_100k"]), fmt_num(d["rss_mb_end"]), fmt_num(d["heap_mb_100k"]),
+                         fmt_num(d["heap_mb_end"]), str(d["fresh_with_parent"])] for v, d in many.items()])
+    lines.append("")
+    return lines
+
+
 def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
     """The whole docs/benchmarks.md text."""
     variants = variant_union([app.get("variants", []) for app in results.get("build", {}).values()]
@@ -596,6 +620,8 @@ def render_markdown(results: dict, results_path: str, charts: set[str]) -> str:
         lines += eco_lines(results["eco"])
     if results.get("types"):
         lines += types_lines(results["types"])
+    if results.get("gls"):
+        lines += gls_lines(results["gls"])
     if "sizes.png" in charts:
         lines += ["## Binary sizes", "", "![Binary sizes](benchmarks/sizes.png)", ""]
     if results.get("notes"):

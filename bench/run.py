@@ -33,7 +33,8 @@ PostgreSQL and redis-server started on loopback. `--update RESULTS` re-measures 
 of --only into an earlier full run's results file, with a note saying what and when.
 Type facts (bench/typebench.py, `--only types`, ~3 minutes): what a package that asks the type
 checker costs (go list -export, one helper run, the helper's build) and a one-file rebuild of
-multi with a type-asking aspect.
+multi with a type-asking aspect. Goroutine-local context (bench/glsbench.py, `--only gls`, ~2
+minutes): goroutine and span costs with and without gls.yml, and a million goroutines.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -67,6 +68,7 @@ import orchestrion  # noqa: E402
 import ecobench  # noqa: E402
 import taxbench  # noqa: E402
 import typebench  # noqa: E402
+import glsbench  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
 OSS_MODULE, OSS_VERSION = "miniflux.app/v2", "v2.3.5"
@@ -88,7 +90,9 @@ MODES = {
              # the ecosystem service gin -> gRPC -> Redis (bench/ecobench.py): ~7 minutes
              "eco": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8},
              # what type facts cost a package that asks (bench/typebench.py): ~3 minutes
-             "types": {"rounds": 5}},
+             "types": {"rounds": 5},
+             # goroutine-local context (bench/glsbench.py): ~2 minutes
+             "gls": {"rounds": 7}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
                        "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
@@ -96,7 +100,8 @@ MODES = {
               "load": {"rounds": 1, "duration": 4, "warmup": 1, "concurrency": 8},
               "allocs": {"count": 1, "benchtime": "1s"},
               "eco": {"rounds": 1, "duration": 2, "warmup": 1, "concurrency": 8},
-              "types": {"rounds": 2}},
+              "types": {"rounds": 2},
+              "gls": {"rounds": 1}},
 }
 
 
@@ -316,8 +321,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke test (~12 minutes with the peers), no docs")
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
-    parser.add_argument("--only", default="build,tax,runtime,allocs,eco,types",
-                        help="comma list of build,tax,runtime,allocs,eco,types")
+    parser.add_argument("--only", default="build,tax,runtime,allocs,eco,types,gls",
+                        help="comma list of build,tax,runtime,allocs,eco,types,gls")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
@@ -365,6 +370,9 @@ def main(argv=None) -> int:
         if "types" in only:
             print("\n== type facts: what a package that asks costs ==", flush=True)
             results["types"] = typebench.measure(_subdir(root, "types"), **settings["types"])
+        if "gls" in only:
+            print("\n== goroutine-local context: goroutine and span costs, a million goroutines ==", flush=True)
+            results["gls"] = glsbench.measure(_subdir(root, "gls"), **settings["gls"])
     results["info"].update(finished=_now(), duration_s=round(time.perf_counter() - start, 1),
                            loadavg_after=os.getloadavg())
     if _fingerprint() != results["info"]["toolweave_source"]:

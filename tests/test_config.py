@@ -45,3 +45,28 @@ def test_what_it_cannot_mean_is_a_located_error(tmp_path, text, line, message):
     with pytest.raises(AspectError) as err:
         load_config(str(tmp_path))
     assert message in str(err.value) and f"toolweave.yml:{line}" in str(err.value), str(err.value)
+
+
+def test_gls_is_opt_in_by_file_or_environment(tmp_path, monkeypatch):
+    from toolweave.config import OPTIONAL_DIR, load_config
+
+    gls = os.path.join(OPTIONAL_DIR, "gls.yml")
+    monkeypatch.delenv("TOOLWEAVE_GLS", raising=False)
+    assert gls not in load_config(str(tmp_path)).aspect_files()
+    (tmp_path / "toolweave.yml").write_text("gls: true\n")
+    assert gls in load_config(str(tmp_path)).aspect_files()
+    monkeypatch.setenv("TOOLWEAVE_GLS", "0")             # the environment wins for one build
+    assert gls not in load_config(str(tmp_path)).aspect_files()
+    (tmp_path / "toolweave.yml").write_text("integrations: {}\n")
+    monkeypatch.setenv("TOOLWEAVE_GLS", "1")
+    assert gls in load_config(str(tmp_path)).aspect_files()
+
+
+def test_gls_must_be_a_boolean(tmp_path):
+    from toolweave.aspect import AspectError
+    from toolweave.config import load_config
+
+    (tmp_path / "toolweave.yml").write_text("test-bootstrap: false\ngls: yes please\n")
+    with pytest.raises(AspectError) as info:
+        load_config(str(tmp_path))
+    assert "gls must be true or false" in str(info.value) and ":2:" in str(info.value)

@@ -395,8 +395,8 @@ def _module(root: Path, files: dict[str, str], imports=("database/sql",)) -> lis
                          frozenset(imports), False, mod, "")]
 
 
-def _config(*disabled: str) -> Config:
-    return Config(frozenset(disabled), ())
+def _config(*disabled: str, gls: bool = False) -> Config:
+    return Config(frozenset(disabled), (), gls=gls)
 
 
 def _read(path: str) -> bytes:
@@ -413,11 +413,14 @@ def test_the_note_is_printed_once_per_module(tmp_path):
     """})
     cache = Cache(str(tmp_path / "cache"))
     out = io.StringIO()
-    first = contextless.note_once(packages, _config(), cache, _read, out)
+    no_gls = _config()
+    first = contextless.note_once(packages, no_gls, cache, _read, out)
     assert first == [contextless.note("example.com/m", 2)] and out.getvalue() == first[0] + "\n"
     assert "toolweave: note: 2 instrumented calls in module example.com/m pass no context.Context" in first[0]
-    assert contextless.note_once(packages, _config(), cache, _read, out) == []
-    assert contextless.note_once(packages, _config(), Cache(str(tmp_path / "other")), _read, out) == first
+    assert contextless.note_once(packages, no_gls, cache, _read, out) == []
+    assert contextless.note_once(packages, no_gls, Cache(str(tmp_path / "other")), _read, out) == first
+    # with goroutine-local context the calls join their goroutine's span: no note
+    assert contextless.note_once(packages, _config(gls=True), Cache(str(tmp_path / "third")), _read, out) == []
 
 
 def test_no_note_without_findings_and_for_a_disabled_integration(tmp_path):

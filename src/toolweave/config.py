@@ -35,6 +35,7 @@ class Config:
     source: str = ""
     test_bootstrap: bool = False     # start the SDK in test binaries (`go test`)
     query_text: str = "sanitized"    # database.query-text: the programs' default (runtime package dbtext)
+    gls: bool = False                # goroutine-local context (data/optional/gls.yml, docs/gls.md)
 
     def active_builtins(self) -> list[tuple[str, str]]:
         """(name, path) of every enabled built-in aspect file."""
@@ -54,6 +55,8 @@ class Config:
             files.append(os.path.join(OPTIONAL_DIR, "test-bootstrap.yml"))
         if self.query_text != "sanitized":      # compiled in only when it is not the runtime's own default
             files.append(os.path.join(OPTIONAL_DIR, f"db-query-text-{self.query_text}.yml"))
+        if self.gls:
+            files.append(os.path.join(OPTIONAL_DIR, "gls.yml"))
         return files
 
 
@@ -64,9 +67,10 @@ def builtin_names() -> list[str]:
 def load_config(module_dir: str | None) -> Config:
     disabled = {x.strip() for x in os.environ.get(DISABLED_ENV, "").split(",") if x.strip()}
     test_bootstrap = env.test_bootstrap()
+    gls = env.gls()
     path = os.path.join(module_dir, CONFIG_NAME) if module_dir else ""
     if not path or not os.path.exists(path):
-        return Config(frozenset(disabled), (), "", test_bootstrap)
+        return Config(frozenset(disabled), (), "", test_bootstrap, gls=bool(gls))
     from .aspect.yamlnodes import load_located
     import yaml
 
@@ -77,10 +81,12 @@ def load_config(module_dir: str | None) -> Config:
         raise AspectError(f"cannot read configuration: {err}", path)
     if not isinstance(doc, dict):
         raise AspectError("toolweave.yml must be a mapping", path, 1)
-    unknown = set(doc) - {"integrations", "aspects", "test-bootstrap", "database"}
+    unknown = set(doc) - {"integrations", "aspects", "test-bootstrap", "database", "gls"}
     if unknown:
-        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap, database)",
-                          path, doc.lines.get(sorted(unknown)[0], 1))
+        raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap, "
+                          f"database, gls)", path, doc.lines.get(sorted(unknown)[0], 1))
+    if not isinstance(doc.get("gls", False), bool):
+        raise AspectError("gls must be true or false", path, doc.lines.get("gls", 1))
     if not isinstance(doc.get("test-bootstrap", False), bool):
         raise AspectError("test-bootstrap must be true or false", path, doc.lines.get("test-bootstrap", 1))
     test_bootstrap = test_bootstrap or doc.get("test-bootstrap", False)
@@ -95,8 +101,10 @@ def load_config(module_dir: str | None) -> Config:
     extra = doc.get("aspects") or []
     if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
         raise AspectError("aspects must be a list of file paths", path, doc.lines.get("aspects", 1))
+    # TOOLWEAVE_GLS, when set, wins over the file (0 turns it off for one build)
+    gls = doc.get("gls", False) if gls is None else gls
     return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path,
-                  test_bootstrap, _query_text(doc, path))
+                  test_bootstrap, _query_text(doc, path), gls)
 
 
 QUERY_TEXT_MODES = ("sanitized", "raw", "off")

@@ -15,6 +15,11 @@ ROWS = [
     ("directive: weave:span", b"//weave:span\nfunc f() {}", b"func f() {} // weave:span"),
     ("function-call: net/http.Get", b"http.Get(u)", b"http.Post(u)"),
     ("struct-definition: example.com/p.Config", b"type Config struct{}", b"type Config int"),
+    # a one-letter name: only where it can be a type spec's name before `struct`
+    ("struct-definition: runtime.g", b"type g struct {", b"func f() { g := getg(); _ = struct{}{} }"),
+    ("struct-definition: runtime.g", b"type (\n\tm    int\n\tg    struct{}\n)", b"type gs struct{}"),
+    ("struct-definition: runtime.g", b"type g[T any] struct{ v T }", b"var g = 1\ntype s struct{}"),
+    ("struct-definition: runtime.g", b"type (g /* the goroutine */ struct{})", b"var g = struct{}{}"),
     ("declaration-of: example.com/p.Handler", b"var Handler = 1", b"var other = 1"),
     ("function-body: {function: [{name: Serve}]}", b"func Serve() {}", b"func Other() {}"),
     ("all-of: [{directive: weave:span}, {function: [{name: Run}]}]", b"//weave:span\nfunc Run() {}",

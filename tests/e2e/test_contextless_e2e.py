@@ -70,7 +70,7 @@ APP = {
 }
 
 SECTION = """\
-Calls without a context: 4 (their spans start traces of their own; pass the request's ctx, e.g. QueryContext)
+Calls without a context: 4 (their spans start traces of their own; pass the request's ctx, e.g. QueryContext, or set gls: true in toolweave.yml)
   example.com/ctxless/store (1)
     store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)
   example.com/ctxless (3)
@@ -80,7 +80,8 @@ Calls without a context: 4 (their spans start traces of their own; pass the requ
 """
 
 NOTE = ('toolweave: note: 4 instrumented calls in module example.com/ctxless pass no context.Context, so their '
-        'spans start traces of their own; run "toolweave list" to see them')
+        'spans start traces of their own; run "toolweave list" to see them (gls: true in toolweave.yml joins them '
+        "to their goroutine's span)")
 
 
 def test_list_names_the_calls_and_the_first_build_says_so_once(runner, tmp_path):
@@ -108,3 +109,12 @@ def test_disabled_integrations_are_not_listed(runner, tmp_path):
     assert "Calls without a context: 1 (" in listing
     assert "store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)" in listing
     assert "slog.Info" not in listing and "http.Get" not in listing
+
+
+def test_with_goroutine_local_context_the_calls_join_their_goroutine_and_no_note(runner, tmp_path):
+    module = write_module(tmp_path / "ctxless", {**APP, "toolweave.yml": "gls: true\n"})
+    listing = runner.toolweave("list", "./...", cwd=module).check().stdout
+    assert "Calls without a context: 4 (they join the span of the goroutine they run on" in listing, listing
+    assert "store/count.go:8: s.db.QueryRow (database/sql: use QueryRowContext)" in listing
+    built = runner.toolweave("go", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    assert "toolweave: note:" not in built.stderr, built.stderr

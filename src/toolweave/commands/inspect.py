@@ -79,10 +79,11 @@ def list_aspects(argv: list[str]) -> int:
 
 
 def _print_contextless(planned) -> None:
-    """The calls whose spans start traces of their own (driver/contextless.py)."""
+    """The instrumented calls that pass no context (driver/contextless.py)."""
     from ..driver import contextless
 
-    print("\n".join(contextless.listing(contextless.planned_findings(planned), planned.cwd)))
+    print("\n".join(contextless.listing(contextless.planned_findings(planned), planned.cwd,
+                                        gls=contextless.gls_active(planned.config))))
 
 
 def _shown(path: str, cwd: str) -> str:

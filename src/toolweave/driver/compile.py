@@ -35,8 +35,9 @@ class CompileError(Exception):
 def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     """The compile's new arguments, or None to run it as given."""
     import_path = call.flag("-p") or ""
-    if not ctx.aspect_files or not weavable_path(import_path, ctx.protected, ctx.module.path if ctx.module else ""):
+    if not ctx.aspect_files or not weavable_path(import_path, frozenset(), ctx.module.path if ctx.module else ""):
         return None
+    _check_release(ctx, import_path)
     lines, _ = read_importcfg(call.flag("-importcfg"))
     pf = _facts(ctx, call, import_path, importcfg_imports(lines))
     result = _weave(ctx, call, pf)
@@ -56,6 +57,19 @@ def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     if lang:
         flags["-lang"] = lang
     return call.with_changes(swaps, flags) + extra
+
+
+def _check_release(ctx: DropIn, import_path: str) -> None:
+    """CompileError when a strict aspect file reaches into this package and this Go release
+    is not one it supports (driver/releases.py)."""
+    from .goenv import go_binary
+    from .releases import toolchain_version, unsupported
+
+    if "." in import_path.split("/", 1)[0]:
+        return                          # not the standard library
+    error = unsupported(ctx.aspects, import_path, toolchain_version(ctx.parent.go or go_binary()))
+    if error:
+        raise CompileError(error)
 
 
 def _facts(ctx: DropIn, call: Compile, import_path: str, imports: frozenset) -> PackageFacts:
@@ -86,7 +100,7 @@ def _weave(ctx: DropIn, call: Compile, pf: PackageFacts) -> PlanResult:
     types = _package_types(ctx, call, pf)
     for path in call.files:
         with open(path, "rb") as f:
-            one = weave_one(path, f.read(), ctx.aspects, pf, ctx.cache, types)
+            one = weave_one(path, f.read(), ctx.aspects, pf, ctx.cache, types, pf.import_path in ctx.protected)
         result.woven += one.woven
         result.imports |= one.imports
         result.failures += one.failures

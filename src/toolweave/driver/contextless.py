@@ -26,7 +26,11 @@ from .cache import Cache, digest, write_atomic
 #: Lines `toolweave list` prints before cutting the section short.
 LIST_LIMIT = 50
 HEADING = ("Calls without a context: {n} (their spans start traces of their own; "
-           "pass the request's ctx, e.g. QueryContext)")
+           "pass the request's ctx, e.g. QueryContext, or set gls: true in toolweave.yml)")
+#: With goroutine-local context (gls.yml) the calls join their goroutine's span.
+HEADING_GLS = ("Calls without a context: {n} (they join the span of the goroutine they run on, through "
+               "goroutine-local context; work handed to another goroutine does not: pass the request's ctx, "
+               "e.g. QueryContext)")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class PackageFindings:
     module_dir: str
     package: str
     findings: tuple[Finding, ...]
+
+
+def gls_active(config) -> bool:
+    """Whether goroutine-local context (data/optional/gls.yml) is on for this build."""
+    return bool(getattr(config, "gls", False))
 
 
 def active_integrations(config) -> frozenset:
@@ -88,11 +97,12 @@ def overlay_reader(user_overlay: dict):
     return read
 
 
-def listing(found: list[PackageFindings], cwd: str, limit: int = LIST_LIMIT) -> list[str]:
-    """`toolweave list`'s section: a heading with the count, then each call as
+def listing(found: list[PackageFindings], cwd: str, limit: int = LIST_LIMIT, gls: bool = False) -> list[str]:
+    """`toolweave list`'s section: a heading with the count (saying what becomes of the
+    calls: with `gls`, goroutine-local context), then each call as
     `path:LINE: call (integration: fix)` under its package; at most `limit` calls."""
     total = sum(len(p.findings) for p in found)
-    lines = [HEADING.format(n=total)]
+    lines = [(HEADING_GLS if gls else HEADING).format(n=total)]
     shown = 0
     for pf in found:
         if shown >= limit:
@@ -110,9 +120,11 @@ def note(module: str, count: int) -> str:
     """The one line a build prints about a module's findings."""
     if count == 1:
         return (f"toolweave: note: 1 instrumented call in module {module} passes no context.Context, "
-                f"so its span starts a trace of its own; run \"toolweave list\" to see it")
+                f"so its span starts a trace of its own; run \"toolweave list\" to see it (gls: true in "
+                f"toolweave.yml joins it to its goroutine's span)")
     return (f"toolweave: note: {count} instrumented calls in module {module} pass no context.Context, "
-            f"so their spans start traces of their own; run \"toolweave list\" to see them")
+            f"so their spans start traces of their own; run \"toolweave list\" to see them (gls: true in "
+            f"toolweave.yml joins them to their goroutine's span)")
 
 
 def note_after_build(planned) -> None:
@@ -128,8 +140,10 @@ def note_after_build(planned) -> None:
 def note_once(packages, config, cache: Cache, read, out=None) -> list[str]:
     """Print (to `out`, default stderr) the note for every local module that has findings
     and has not had it yet, and remember it; returns the lines printed. Modules already
-    noted are not scanned."""
+    noted are not scanned; with goroutine-local context on, there is no note."""
     out = out or sys.stderr
+    if gls_active(config):
+        return []       # the calls join their goroutine's span: nothing to warn about
     modules = {path: d for path, d in local_modules(packages).items()
                if not os.path.exists(_marker(cache, path, d))}
     if not modules:

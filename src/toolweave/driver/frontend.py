@@ -81,6 +81,7 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
     user_overlay = _read_overlay(cmd.flag("-overlay"), cwd)
     watch.add(*(v for v in user_overlay.values() if v))
     packages = go_list(cmd.list_flags(), list(cmd.packages), test=(verb == "test"), cwd=cwd, env=base_env)
+    _check_releases(aspects, packages, env.goversion)
     _watch_sources(watch, packages, env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
@@ -102,6 +103,19 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
         timings.phase("weaving", woven_at)
     return Planned(cmd, cwd, env, base_env, config, aspects, cache, user_overlay, packages, main_module, result,
                    watch, list(aspect_files))
+
+
+def _check_releases(aspects, packages, version: str) -> None:
+    """BuildError when a strict aspect file reaches into a package of this build whose Go
+    release it does not support (driver/releases.py)."""
+    from .releases import strict_std, unsupported
+
+    built = {p.path for p in packages}
+    for _, module, _, _ in strict_std(aspects):
+        if module in built:
+            error = unsupported(aspects, module, version)
+            if error:
+                raise BuildError(error)
 
 
 def package_types(cache: Cache, aspects, flags: list[str], cwd: str, env: dict):

@@ -88,9 +88,20 @@ def write_plan(ctx, path: str) -> None:
              _line("module", module.path, module.dir)]
     lines += [_line("input", *i) for i in inputs]
     lines += [_line("never", p) for p in NEVER_WOVEN]
-    lines += [_line("protected", p) for p in sorted(ctx.protected)]
+    lines += [_line("protected", p) for p in sorted(ctx.protected) if not _reachable(p, ctx.aspects.aspects)]
     lines += [_line("gate", g, pf) for g, pf in gates(ctx.aspects.aspects)]
     write_atomic(path, ("\n".join(lines) + "\n").encode())
+
+
+def _reachable(path: str, aspects) -> bool:
+    """Whether a self-contained aspect (plan.self_contained) may weave the protected package
+    `path`: then its compiles go to Python, which weaves only those aspects there."""
+    from ..aspect.facts import PackageFacts
+    from ..packagegate import evaluate
+    from .plan import self_contained
+
+    facts = PackageFacts(import_path=path)
+    return any(self_contained(a) and evaluate(a.join_point.package_gate(), facts) is not False for a in aspects)
 
 
 def gates(aspects) -> list[tuple]:

@@ -53,6 +53,13 @@ def weavable(pkg: Package, protected: frozenset = frozenset(), main_module: str 
             and not (pkg.is_test_main and pkg.dir == ""))
 
 
+def self_contained(aspect) -> bool:
+    """Whether the aspect's code imports nothing but `unsafe`: it may be woven into a package
+    the runtime depends on (`protected`; e.g. gls.yml into package runtime) without an
+    import cycle."""
+    return all(p == "unsafe" for adv in aspect.advice for p in adv.packages())
+
+
 def weavable_path(path: str, protected: frozenset = frozenset(), main_module: str = "") -> bool:
     """The import-path half of `weavable` (all the drop-in driver knows of a compile)."""
     if is_runtime_import(path) or path in protected:
@@ -85,10 +92,12 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
     for i, pkg in enumerate(packages, 1):
         if progress:
             progress(i, len(packages), pkg.path)
-        if not weavable(pkg, protected, main_module.path if main_module else ""):
+        if not weavable(pkg, frozenset(), main_module.path if main_module else ""):
             continue
         pf = facts(pkg, main_module, config)
         candidates = package_candidates(aspects.aspects, pf)
+        if pkg.path in protected:
+            candidates = [a for a in candidates if self_contained(a)]
         if not candidates:
             continue
         package_types = types(pkg, pf) if types is not None else None
@@ -101,11 +110,15 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
     return result
 
 
-def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, types=None) -> PlanResult:
+def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, types=None,
+              protected: bool = False) -> PlanResult:
     """Weave one file of a package with facts `pf`, as weave_plan would (patch.py);
-    `types`: the package's PackageTypes, if type facts can be had."""
+    `types`: the package's PackageTypes, if type facts can be had; `protected`: a package
+    the runtime depends on (only self-contained aspects apply)."""
     result = PlanResult()
     candidates = package_candidates(aspects.aspects, pf)
+    if protected:
+        candidates = [a for a in candidates if self_contained(a)]
     if candidates:
         result.facts[path] = pf
         _weave_one(path, data, candidates, pf, aspects.fingerprint, cache, result, types)

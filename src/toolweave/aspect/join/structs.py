@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...prefilter import all_of, has
+from ...prefilter import all_of, any_of, has
 from ..errors import SpecError
 from ..registry import JoinPoint, expect, join_point
 from ..types import names_type, parse_qualified
@@ -42,7 +42,20 @@ class StructDefinition(JoinPoint):
         return ["path", self.path] if self.path else None
 
     def prefilter(self):
-        return all_of(has(self.name.encode()), has(b"struct"))
+        """The name as a type spec's: after what may precede a spec's name (`type T`, a
+        group's indentation or parenthesis) and before what may separate it from `struct`
+        (white space, a comment, type parameters). Exact for any Go syntax, and it keeps a
+        one-letter name such as runtime.g from sending every file of its package to the parser."""
+        name = self.name.encode()
+        specs = [has(before + name + after) for before in _BEFORE_NAME for after in _AFTER_NAME]
+        return all_of(has(b"struct"), any_of(*specs))
+
+
+#: What may precede a type spec's name (`type T`, `type\tT`, `type (T …`, a group's line) and
+#: what may follow it before `struct` (one blank then `struct`, two blanks of alignment, a
+#: comment, type parameters). A newline cannot: it would end the spec.
+_BEFORE_NAME = (b" ", b"\t", b"(", b"\n")
+_AFTER_NAME = (b" struct", b"\tstruct", b"  ", b" \t", b"\t ", b"\t\t", b"/*", b" /*", b"\t/*", b"[")
 
 
 @join_point("struct-literal")

@@ -35,6 +35,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"toolweave.dev/runtime/gls"
 	"toolweave.dev/runtime/internal/sdkenv"
 )
 
@@ -84,8 +85,18 @@ func install() func() {
 	if exp, err := autoexport.NewSpanExporter(ctx); err != nil {
 		otel.Handle(configError("OTEL_TRACES_EXPORTER", err))
 	} else if !autoexport.IsNoneSpanExporter(exp) {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
-		otel.SetTracerProvider(tp)
+		opts := []sdktrace.TracerProviderOption{sdktrace.WithBatcher(exp), sdktrace.WithResource(res)}
+		if gls.Available() {
+			// Goroutine-local context (gls.yml woven into the runtime): spans started without
+			// a span in their context take the goroutine's current one as parent.
+			opts = append(opts, sdktrace.WithSpanProcessor(gls.Processor()))
+		}
+		tp := sdktrace.NewTracerProvider(opts...)
+		if gls.Available() {
+			otel.SetTracerProvider(gls.Provider(tp))
+		} else {
+			otel.SetTracerProvider(tp)
+		}
 		shutdowns = append(shutdowns, tp.Shutdown)
 	}
 

@@ -33,6 +33,8 @@ import (
 
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/otel/trace"
+
+	"toolweave.dev/runtime/gls"
 )
 
 // ScopeName is the instrumentation scope of the OpenTelemetry log records.
@@ -74,9 +76,9 @@ func (h *handler) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	// A record logged without a span in its context belongs to the span its goroutine is in
+	// (goroutine-local context, where the runtime carries it; ctx as it is otherwise).
+	ctx = gls.Context(ctx)
 	var otelErr error
 	if h.otel.Enabled(ctx, r.Level) {
 		otelErr = h.otel.Handle(ctx, r)

@@ -1,0 +1,115 @@
+"""Goroutine-local context (data/aspects/gls.yml, runtime/gls), end to end on real OTLP output:
+tests/e2e/apps/glschain built unmodified. Its HTTP handlers call code that passes no context
+(database/sql, http.Get, slog, a //weave:span function without a context parameter); a pool
+of workers started before any request runs context-less jobs for a handler."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from e2e_support import otel_env
+from toolweave.otlp.spantree import by_trace, find_all
+
+APP = Path(__file__).parent / "apps" / "glschain"
+MODES = ("frontend", "goflags")
+
+
+def _run(runner, mode: str, tmp_path: Path, receiver, gls: bool = True):
+    module = tmp_path / "glschain"
+    shutil.copytree(APP, module)
+    (module / "toolweave.yml").write_text(f"gls: {'true' if gls else 'false'}\n")
+    runner.build(mode, "build", "-o", str(module / "app"), ".", cwd=module).check()
+    run = runner.run([str(module / "app")], cwd=module, env=otel_env(receiver)).check()
+    receiver.wait_for(lambda r: len(find_all(r.spans(), "process")) == 3 and len(find_all(r.spans(), "score")) == 3)
+    return run.stdout
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_context_less_calls_join_their_handlers_trace(runner, mode, tmp_path, receiver):
+    stdout = _run(runner, mode, tmp_path, receiver)
+    spans = receiver.spans()
+    servers = find_all(spans, "GET /work/{id}", kind="SERVER")
+    assert len(servers) == 3 and len({s.trace_id for s in servers}) == 3
+    traces = by_trace(spans)
+    for server in servers:
+        mine = traces[server.trace_id]
+        names = {s.name for s in mine}
+        # the handler's context-less calls: database/sql, net/http's client and the leaf
+        # server it called, and the //weave:span function without a context parameter
+        assert {"sql.conn.query", "score", "GET /leaf"} <= names, names
+        children = [s for s in mine if s.parent_span_id == server.span_id]
+        assert {s.name for s in children} >= {"sql.conn.query", "score"}
+        assert any(s.kind == "CLIENT" and s.name.startswith("HTTP GET") for s in children), children
+        leaf = next(s for s in mine if s.name == "GET /leaf")
+        client = next(s for s in mine if s.span_id == leaf.parent_span_id)
+        assert client.parent_span_id == server.span_id
+        assert not any(s.name == "process" for s in mine)        # no worker span in a request's trace
+    # slog without a context: the application's own JSON and the OTLP record carry the
+    # handler's span
+    logged = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    assert {(r["trace_id"], r["span_id"]) for r in logged} == {(s.trace_id, s.span_id) for s in servers}
+    receiver.wait_for(lambda r: len([x for x in r.logs() if x.body == "looked up"]) == 3)
+    records = [x for x in receiver.logs() if x.body == "looked up"]
+    assert {(x.trace_id, x.span_id) for x in records} == {(s.trace_id, s.span_id) for s in servers}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_long_lived_workers_never_attach_to_a_requests_trace(runner, mode, tmp_path, receiver):
+    _run(runner, mode, tmp_path, receiver)
+    spans = receiver.spans()
+    enqueues = find_all(spans, "GET /enqueue/{id}", kind="SERVER")
+    request_traces = {s.trace_id for s in enqueues} | {s.trace_id for s in find_all(spans, "GET /work/{id}")}
+    processes = find_all(spans, "process")
+    assert len(enqueues) == 3 and len(processes) == 3
+    for p in processes:
+        assert p.is_root and p.trace_id not in request_traces, p
+        # the job's own context-less query sits under the job's span
+        queries = [s for s in spans if s.trace_id == p.trace_id and s.name == "sql.conn.query"]
+        assert queries and all(q.parent_span_id == p.span_id for q in queries)
+    assert len({p.trace_id for p in processes}) == 3
+
+
+def test_without_goroutine_local_context_the_calls_start_their_own_traces(runner, tmp_path, receiver):
+    _run(runner, "frontend", tmp_path, receiver, gls=False)
+    spans = receiver.spans()
+    for score in find_all(spans, "score"):
+        assert score.is_root
+
+
+def test_an_unsupported_go_release_fails_the_build_naming_it(runner, tmp_path):
+    """go1.25.5 (fetched by the go command): gls.yml supports 1.26 and 1.27 only; the build
+    stops before anything is compiled, with one line naming the release, never a link error."""
+    module = tmp_path / "old"
+    module.mkdir()
+    (module / "go.mod").write_text("module example.com/old\n\ngo 1.22\n")
+    (module / "toolweave.yml").write_text("gls: true\n")
+    (module / "main.go").write_text('package main\n\nfunc main() { println("hi") }\n')
+    result = runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module,
+                          env={"GOTOOLCHAIN": "go1.25.5"})
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["toolweave: gls.yml weaves into package runtime of Go 1.26 to 1.27 only; this build uses "
+                     "go1.25.5: build with a supported release, or turn it off (gls: false in toolweave.yml, or "
+                     "TOOLWEAVE_GLS=0)"], result.stderr
+    assert not (module / "app").exists()
+
+
+def test_a_million_goroutines_leave_nothing_behind(runner, tmp_path, receiver):
+    """tests/e2e/apps/glsload: 1,000,000 goroutines each start and end a span, one in ten exits
+    with a span it never ended. The state stays bounded (RSS and live heap after 100,000 and
+    at the end), and goroutines started afterwards, on the recycled goroutine structs, never
+    find a parent: goexit1 cleared the field."""
+    module = tmp_path / "glsload"
+    shutil.copytree(Path(__file__).parent / "apps" / "glsload", module)
+    (module / "toolweave.yml").write_text("gls: true\n")
+    runner.build("frontend", "build", "-o", str(module / "app"), ".", cwd=module).check()
+    run = runner.run([str(module / "app"), "goroutines"], cwd=module, env=dict(receiver.env()), timeout=600).check()
+    figures = json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{")))
+    assert figures["goroutines"] == 1_000_000
+    assert figures["fresh_with_parent"] == 0, figures
+    assert figures["heap_mb_end"] - figures["heap_mb_100k"] < 8, figures
+    assert figures["rss_mb_end"] - figures["rss_mb_100k"] < 32, figures
