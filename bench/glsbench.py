@@ -23,11 +23,12 @@ import http.server
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+
+from buildbench import summary  # noqa: E402  (bench/ is on sys.path: run.py, or this script's own dir)
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -44,10 +45,6 @@ class _Sink(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-def _stat(values: list[float]) -> dict:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
 
 def measure(workdir: str, rounds: int = 5) -> dict:
@@ -75,7 +72,7 @@ def measure(workdir: str, rounds: int = 5) -> dict:
     sink.shutdown()
     keys = ("goroutine_ns", "span_ns", "span_allocs", "child_ns", "child_allocs")
     return {"rounds": rounds,
-            "bench": {v: {k: _stat([r[k] for r in rs]) for k in keys} for v, rs in runs.items()},
+            "bench": {v: {k: summary([r[k] for r in rs]) for k in keys} for v, rs in runs.items()},
             "goroutines": goroutines}
 
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from buildbench import summary  # noqa: E402  (bench/ is on sys.path: run.py, or this script's own dir)
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -50,10 +51,6 @@ aspects:
     advice:
       - wrap-expression: '{{ . }}'
 """
-
-
-def _stat(values: list[float]) -> dict:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
 
 def _package(go: str, cwd: str, pattern: str) -> dict:
@@ -87,7 +84,7 @@ def package_costs(name: str, cwd: str, pattern: str, rounds: int, cache_root: st
         check_s.append(time.perf_counter() - started)
         assert facts is not None, f"{name}: no facts"
     return {"package": pkg["ImportPath"], "files": len(files), "imports": len(imports),
-            "exports_s": _stat(exports_s), "check_s": _stat(check_s)}
+            "exports_s": summary(exports_s), "check_s": summary(check_s)}
 
 
 def helper_build(rounds: int) -> dict:
@@ -103,7 +100,7 @@ def helper_build(rounds: int) -> dict:
             started = time.perf_counter()
             helper(Cache(root), go)
             times.append(time.perf_counter() - started)
-    return _stat(times)
+    return summary(times)
 
 
 def incremental(rounds: int, workdir: str) -> dict:
@@ -130,7 +127,7 @@ def incremental(rounds: int, workdir: str) -> dict:
             started = time.perf_counter()
             subprocess.run(argv, cwd=copy, env=env, check=True, capture_output=True)
             times[name].append(time.perf_counter() - started)
-    return {name: _stat(values) for name, values in times.items()}
+    return {name: summary(values) for name, values in times.items()}
 
 
 def measure(workdir: str, rounds: int = 5) -> dict:

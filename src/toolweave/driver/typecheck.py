@@ -20,7 +20,7 @@ import sys
 
 from .. import env as twenv
 from ..aspect.typefacts import FileTypes
-from .cache import Cache, digest
+from .cache import Cache, digest, read_or_empty
 
 SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typefacts")
 NAME = "typefacts"
@@ -34,9 +34,9 @@ def helper(cache: Cache, go: str, env: dict | None = None) -> str:
     """The helper's path for the toolchain `go` runs (export data is read by the go/types
     of the same release), built on first use."""
     goroot = os.path.dirname(os.path.dirname(os.path.realpath(go)))
-    parts = [NAME, go, _read(os.path.join(goroot, "VERSION"))]
+    parts = [NAME, go, read_or_empty(os.path.join(goroot, "VERSION"))]
     for name in sorted(os.listdir(SOURCE)):
-        parts += [name, _read(os.path.join(SOURCE, name))]
+        parts += [name, read_or_empty(os.path.join(SOURCE, name))]
     key = digest(*parts)[:24]
 
     def fill(tmp: str) -> None:
@@ -49,14 +49,6 @@ def helper(cache: Cache, go: str, env: dict | None = None) -> str:
             raise TypecheckError(proc.stderr.strip() or "go build failed")
 
     return os.path.join(cache.directory("typefacts", key, fill), NAME)
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return b""
 
 
 class PackageTypes:
@@ -90,7 +82,7 @@ class PackageTypes:
         exports, importmap = self._environment()
         parts = [NAME, self.import_path, self.lang, *self.interfaces]
         for path in self.files:
-            parts += [path, _read(path)]
+            parts += [path, read_or_empty(path)]
         parts += sorted(f"{k}={v}" for k, v in exports.items()) + sorted(f"{k}={v}" for k, v in importmap.items())
         return digest(*parts)[:32]
 
