@@ -112,3 +112,43 @@ def test_a_million_goroutines_leave_nothing_behind(runner, tmp_path, receiver):
     assert figures["fresh_with_parent"] == 0, figures
     assert figures["heap_mb_end"] - figures["heap_mb_100k"] < 8, figures
     assert figures["rss_mb_end"] - figures["rss_mb_100k"] < 32, figures
+
+
+GO_TEST = {
+    "go.mod": "module example.com/glstest\n\ngo 1.22\n",
+    "toolweave.yml": "gls: true\ntest-bootstrap: true\n",
+    "work.go": """
+        package glstest
+
+        // outer and inner take no context: inner joins outer through the goroutine.
+
+        //weave:span
+        func outer() int { return inner() + 1 }
+
+        //weave:span
+        func inner() int { return 41 }
+    """,
+    "work_test.go": """
+        package glstest
+
+        import "testing"
+
+        func TestChain(t *testing.T) {
+        	if outer() != 42 {
+        		t.Fatal("wrong answer")
+        	}
+        }
+    """,
+}
+
+
+def test_go_test_binaries_carry_goroutine_local_context(runner, tmp_path, receiver):
+    from e2e_support import write_module
+
+    module = write_module(tmp_path / "glstest", GO_TEST)
+    runner.toolweave("go", "test", ".", cwd=module, env=otel_env(receiver)).check()
+    receiver.wait_for(lambda r: {s.name for s in r.spans()} >= {"outer", "inner"})
+    spans = receiver.spans()
+    outer = find_all(spans, "outer")[0]
+    inner = find_all(spans, "inner")[0]
+    assert inner.trace_id == outer.trace_id and inner.parent_span_id == outer.span_id
