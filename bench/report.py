@@ -581,7 +581,7 @@ def types_lines(types: dict) -> list[str]:
 def gls_lines(gls: dict) -> list[str]:
     """Goroutine-local context (bench/glsbench.py): costs with and without gls.yml."""
     lines = ["## Goroutine-local context", "",
-             "tests/e2e/apps/glsload built with `toolweave go build`, with the built-in gls.yml and without it, "
+             "tests/e2e/apps/glsload built with `toolweave go build`, with goroutine-local context on (TOOLWEAVE_GLS=1) and off, "
              "exporting over OTLP to a loopback sink; in-process Go benchmarks (testing.Benchmark), "
              f"{gls.get('rounds', '?')} rounds alternating the builds, median [min–max] (docs/gls.md).", ""]
     labels = [("goroutine_ns", "goroutine start + exit (ns)", fmt_int), ("span_ns", "span start + end (ns)", fmt_int),
