@@ -57,8 +57,9 @@ def test_context_less_calls_join_their_handlers_trace(runner, mode, tmp_path, re
     assert {(x.trace_id, x.span_id) for x in records} == {(s.trace_id, s.span_id) for s in servers}
 
 
-def test_long_lived_workers_never_attach_to_a_requests_trace(runner, tmp_path, receiver):
-    _run(runner, "frontend", tmp_path, receiver)
+@pytest.mark.parametrize("mode", MODES)
+def test_long_lived_workers_never_attach_to_a_requests_trace(runner, mode, tmp_path, receiver):
+    _run(runner, mode, tmp_path, receiver)
     spans = receiver.spans()
     enqueues = find_all(spans, "GET /enqueue/{id}", kind="SERVER")
     request_traces = {s.trace_id for s in enqueues} | {s.trace_id for s in find_all(spans, "GET /work/{id}")}
