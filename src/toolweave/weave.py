@@ -116,12 +116,6 @@ def _query(types: frozenset):
     return tree_sitter.Query(tree_sitter.Language(tree_sitter_go.language()), text)
 
 
-def _aspect_imports(aspect) -> dict:
-    """{alias: path} over every code template of the aspect: a template may name a package
-    another advice of its aspect lists."""
-    return {alias: path for adv in aspect.advice for t in adv.templates() for alias, path in t.imports}
-
-
 def _advise(fctx: FileContext, matches):
     from .aspect.code import RenderError
     from .aspect.weaver import FileWeaver
@@ -136,7 +130,7 @@ def _advise(fctx: FileContext, matches):
                     plan.append((adv.namespace is None, adv.namespace or "", adv.order, a.index, i, a, adv))
         plan.sort(key=lambda p: p[:5])
         for *_, aspect, adv in plan:
-            weaver.aspect_imports = _aspect_imports(aspect)
+            weaver.aspect_imports = aspect.template_imports
             try:
                 adv.apply(Site(node, fctx, aspect.id), weaver)
             except (RenderError, ValueError, IndexError, AttributeError) as err:

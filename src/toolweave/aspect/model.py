@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class Aspect:
     @property
     def name(self) -> str:
         return f"{self.file}:{self.line} {self.id}"
+
+    @cached_property
+    def template_imports(self) -> dict:
+        """{alias: path} over every code template of the aspect: a template may name a
+        package another advice of its aspect lists (aspect/code.py)."""
+        return {alias: path for adv in self.advice for t in adv.templates() for alias, path in t.imports}
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ def implements(p: Param, iface: TypeName, fctx) -> bool:
     otherwise (named types, pointers, aliases, embedded interfaces)."""
     if iface.is_empty_interface or param_has_type(p, iface, fctx):
         return True
-    if _leaf(p.type_node).type == "type_identifier" and _leaf(p.type_node).text.decode() in PREDECLARED:
+    leaf = _leaf(p.type_node)
+    if leaf.type == "type_identifier" and leaf.text.decode() in PREDECLARED:
         return False
     types = fctx.types
     return types is not None and types.implements(p.type_node, iface)

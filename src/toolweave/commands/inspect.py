@@ -83,7 +83,7 @@ def _print_contextless(planned) -> None:
     from ..driver import contextless
 
     print("\n".join(contextless.listing(contextless.planned_findings(planned), planned.cwd,
-                                        gls=contextless.gls_active(planned.config))))
+                                        gls=planned.config.gls)))
 
 
 def _shown(path: str, cwd: str) -> str:

@@ -22,7 +22,7 @@ from .langpin import version_key
 from .links import FILE_NAME as LINKS_FILE, source as links_source
 from .plan import PlanResult, weavable_path, weave_one
 from .runtime import MODULE as RUNTIME_MODULE
-from .toolcall import Compile, importcfg_imports, read_importcfg
+from .toolcall import Compile, importcfg_importmap, importcfg_imports, read_importcfg
 
 PRIVATE = "toolweave"            # subdirectory of the action's directory for our inputs
 _PACKAGE = re.compile(rb"(?m)^package[ \t]+([A-Za-z_]\w*)")
@@ -35,12 +35,12 @@ class CompileError(Exception):
 def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     """The compile's new arguments, or None to run it as given."""
     import_path = call.flag("-p") or ""
-    if not ctx.aspect_files or not weavable_path(import_path, frozenset(), ctx.module.path if ctx.module else ""):
+    if not ctx.aspect_files or not weavable_path(import_path, ctx.module.path if ctx.module else ""):
         return None
     _check_release(ctx, import_path)
-    lines, _ = read_importcfg(call.flag("-importcfg"))
+    lines, packagefiles = read_importcfg(call.flag("-importcfg"))
     pf = _facts(ctx, call, import_path, importcfg_imports(lines))
-    result = _weave(ctx, call, pf)
+    result = _weave(ctx, call, pf, lines, packagefiles)
     links = _links(ctx, call, pf) if result.woven and pf.name == "main" else ()
     if not result.woven:
         return None
@@ -63,10 +63,10 @@ def _check_release(ctx: DropIn, import_path: str) -> None:
     """CompileError when a strict aspect file reaches into this package and this Go release
     is not one it supports (driver/releases.py)."""
     from .goenv import go_binary
-    from .releases import toolchain_version, unsupported
+    from .releases import strict_std, toolchain_version, unsupported
 
-    if "." in import_path.split("/", 1)[0]:
-        return                          # not the standard library
+    if not any(module == import_path for _, module, _, _ in strict_std(ctx.aspects)):
+        return                          # no strict file is about it: the toolchain is not read
     error = unsupported(ctx.aspects, import_path, toolchain_version(ctx.parent.go or go_binary()))
     if error:
         raise CompileError(error)
@@ -93,11 +93,11 @@ def _package_name(path: str) -> str:
     return m.group(1).decode() if m else ""
 
 
-def _weave(ctx: DropIn, call: Compile, pf: PackageFacts) -> PlanResult:
+def _weave(ctx: DropIn, call: Compile, pf: PackageFacts, importcfg: list[str], packagefiles: dict) -> PlanResult:
     from .. import env
 
     result = PlanResult()
-    types = _package_types(ctx, call, pf)
+    types = _package_types(ctx, call, pf, importcfg, packagefiles)
     for path in call.files:
         with open(path, "rb") as f:
             one = weave_one(path, f.read(), ctx.aspects, pf, ctx.cache, types, pf.import_path in ctx.protected)
@@ -112,17 +112,17 @@ def _weave(ctx: DropIn, call: Compile, pf: PackageFacts) -> PlanResult:
     return result
 
 
-def _package_types(ctx: DropIn, call: Compile, pf: PackageFacts):
+def _package_types(ctx: DropIn, call: Compile, pf: PackageFacts, importcfg: list[str], packagefiles: dict):
     """The compile's PackageTypes (nothing runs unless a file asks): its files, checked
-    against the export data its importcfg names; interfaces the aspects ask about from
-    packages it does not import come from the build's nested go list."""
+    against the export data its importcfg names (`packagefiles`, and the `importmap` of its
+    lines); interfaces the aspects ask about from packages it does not import come from the
+    build's nested go list."""
     from ..aspect.typefacts import interfaces_asked
     from .goenv import go_binary
-    from .typecheck import PackageTypes, importcfg_exports
+    from .typecheck import PackageTypes
 
     def environment(needed: set):
-        lines, _ = read_importcfg(call.flag("-importcfg"))
-        files, importmap = importcfg_exports(lines)
+        files, importmap = packagefiles, importcfg_importmap(importcfg)
         missing = frozenset(p for p in needed if p not in files)
         if missing:
             try:

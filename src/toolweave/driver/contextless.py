@@ -43,11 +43,6 @@ class PackageFindings:
     findings: tuple[Finding, ...]
 
 
-def gls_active(config) -> bool:
-    """Whether goroutine-local context (data/optional/gls.yml) is on for this build."""
-    return bool(getattr(config, "gls", False))
-
-
 def active_integrations(config) -> frozenset:
     """The built-in integrations that are enabled and have context-less calls to find."""
     return frozenset(name for name, _ in config.active_builtins()) & INTEGRATIONS
@@ -142,7 +137,7 @@ def note_once(packages, config, cache: Cache, read, out=None) -> list[str]:
     and has not had it yet, and remember it; returns the lines printed. Modules already
     noted are not scanned; with goroutine-local context on, there is no note."""
     out = out or sys.stderr
-    if gls_active(config):
+    if config.gls:
         return []       # the calls join their goroutine's span: nothing to warn about
     modules = {path: d for path, d in local_modules(packages).items()
                if not os.path.exists(_marker(cache, path, d))}

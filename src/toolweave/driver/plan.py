@@ -45,11 +45,11 @@ class PlanResult:
     woven_now: int = 0       # files woven in this run
 
 
-def weavable(pkg: Package, protected: frozenset = frozenset(), main_module: str = "") -> bool:
-    """Whether a package may be woven: not the instrumentation itself (rule 1) unless it is the
-    main module's, and not a package the runtime depends on (`protected`): code woven there
-    could import the runtime and close an import cycle."""
-    return (weavable_path(pkg.path, protected, main_module) and bool(pkg.go_files)
+def weavable(pkg: Package, main_module: str = "") -> bool:
+    """Whether a package may be woven at all: not the instrumentation itself (rule 1) unless
+    it is the main module's. Packages the runtime depends on are woven by self-contained
+    aspects only (`candidates`)."""
+    return (weavable_path(pkg.path, main_module) and bool(pkg.go_files)
             and not (pkg.is_test_main and pkg.dir == ""))
 
 
@@ -60,9 +60,17 @@ def self_contained(aspect) -> bool:
     return all(p == "unsafe" for adv in aspect.advice for p in adv.packages())
 
 
-def weavable_path(path: str, protected: frozenset = frozenset(), main_module: str = "") -> bool:
+def candidates(aspects, pf: PackageFacts, protected: bool) -> list:
+    """The aspects that may match some file of the package; for a package the runtime
+    depends on (`protected`), only self-contained ones: code woven there could import the
+    runtime and close an import cycle."""
+    found = package_candidates(aspects.aspects, pf)
+    return [a for a in found if self_contained(a)] if protected else found
+
+
+def weavable_path(path: str, main_module: str = "") -> bool:
     """The import-path half of `weavable` (all the drop-in driver knows of a compile)."""
-    if is_runtime_import(path) or path in protected:
+    if is_runtime_import(path):
         return False
     if main_module and (path == main_module or path.startswith(main_module + "/")):
         return True
@@ -92,13 +100,11 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
     for i, pkg in enumerate(packages, 1):
         if progress:
             progress(i, len(packages), pkg.path)
-        if not weavable(pkg, frozenset(), main_module.path if main_module else ""):
+        if not weavable(pkg, main_module.path if main_module else ""):
             continue
         pf = facts(pkg, main_module, config)
-        candidates = package_candidates(aspects.aspects, pf)
-        if pkg.path in protected:
-            candidates = [a for a in candidates if self_contained(a)]
-        if not candidates:
+        found = candidates(aspects, pf, pkg.path in protected)
+        if not found:
             continue
         package_types = types(pkg, pf) if types is not None else None
         for path in pkg.go_files:
@@ -106,7 +112,7 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
                 continue
             seen.add(path)
             result.facts[path] = pf
-            _weave_one(path, read(path), candidates, pf, aspects.fingerprint, cache, result, package_types)
+            _weave_one(path, read(path), found, pf, aspects.fingerprint, cache, result, package_types)
     return result
 
 
@@ -116,12 +122,10 @@ def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, t
     `types`: the package's PackageTypes, if type facts can be had; `protected`: a package
     the runtime depends on (only self-contained aspects apply)."""
     result = PlanResult()
-    candidates = package_candidates(aspects.aspects, pf)
-    if protected:
-        candidates = [a for a in candidates if self_contained(a)]
-    if candidates:
+    found = candidates(aspects, pf, protected)
+    if found:
         result.facts[path] = pf
-        _weave_one(path, data, candidates, pf, aspects.fingerprint, cache, result, types)
+        _weave_one(path, data, found, pf, aspects.fingerprint, cache, result, types)
     return result
 
 
@@ -132,16 +136,16 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=Non
 
     key = digest("weave", __version__, fingerprint, pf.key(), path, data)
     meta = cache.get("woven", key, ".json")
-    typed = json.loads(meta).get("types") if meta is not None else None
-    if typed is not None:
+    info = json.loads(meta) if meta is not None else None
+    if info is not None and info.get("types") is not None:
         # This weave asked the type checker: it holds for one type environment (the
         # package's files, its dependencies' export data); another one has its own entry.
         env = types.key() if types is not None else ""
-        if env != typed:
+        if env != info["types"]:
             key = digest(key, env)
             meta = cache.get("woven", key, ".json")
-    if meta is not None:
-        info = json.loads(meta)
+            info = json.loads(meta) if meta is not None else None
+    if info is not None:
         result.cached += 1
         if info["status"] == "rewritten":
             woven = cache.get("woven", key, ".go")

@@ -116,6 +116,17 @@ def read_importcfg(path: str) -> tuple[list[str], dict[str, str]]:
     return lines, files
 
 
+def importcfg_importmap(lines: list[str]) -> dict[str, str]:
+    """{source import path: package} of a compile's importcfg `importmap` lines (vendored
+    and test-variant packages)."""
+    out = {}
+    for line in lines:
+        if line.startswith("importmap "):
+            source, _, target = line[len("importmap "):].partition("=")
+            out[source.strip()] = target.strip()
+    return out
+
+
 def importcfg_imports(lines: list[str]) -> frozenset:
     """The import paths a compile's importcfg provides (packagefile and importmap sources)."""
     out = set()

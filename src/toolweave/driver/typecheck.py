@@ -33,8 +33,9 @@ class TypecheckError(Exception):
 def helper(cache: Cache, go: str, env: dict | None = None) -> str:
     """The helper's path for the toolchain `go` runs (export data is read by the go/types
     of the same release), built on first use."""
-    goroot = os.path.dirname(os.path.dirname(os.path.realpath(go)))
-    parts = [NAME, go, read_or_empty(os.path.join(goroot, "VERSION"))]
+    from .releases import toolchain_version
+
+    parts = [NAME, go, toolchain_version(go)]
     for name in sorted(os.listdir(SOURCE)):
         parts += [name, read_or_empty(os.path.join(SOURCE, name))]
     key = digest(*parts)[:24]
@@ -68,6 +69,7 @@ class PackageTypes:
         self.used: set[str] = set()
         self._facts: dict | None = None
         self._env = None
+        self._key: str | None = None
 
     def for_file(self, path: str):
         def source():
@@ -78,13 +80,16 @@ class PackageTypes:
 
     def key(self) -> str:
         """The type environment: the package's files and the export data it is checked
-        against (archive paths in the build cache are content-addressed)."""
-        exports, importmap = self._environment()
-        parts = [NAME, self.import_path, self.lang, *self.interfaces]
-        for path in self.files:
-            parts += [path, read_or_empty(path)]
-        parts += sorted(f"{k}={v}" for k, v in exports.items()) + sorted(f"{k}={v}" for k, v in importmap.items())
-        return digest(*parts)[:32]
+        against (archive paths in the build cache are content-addressed). Computed once: a
+        package's files do not change during the build that weaves it."""
+        if self._key is None:
+            exports, importmap = self._environment()
+            parts = [NAME, self.import_path, self.lang, *self.interfaces]
+            for path in self.files:
+                parts += [path, read_or_empty(path)]
+            parts += sorted(f"{k}={v}" for k, v in exports.items()) + sorted(f"{k}={v}" for k, v in importmap.items())
+            self._key = digest(*parts)[:32]
+        return self._key
 
     def _environment(self):
         if self._env is None:
@@ -115,19 +120,6 @@ class PackageTypes:
             for line in answer["errors"]:
                 print(f"toolweave: type error in {self.import_path}: {line}", file=sys.stderr)
         return {path: FileTypes.from_json(facts, self.interfaces) for path, facts in answer["files"].items()}
-
-
-def importcfg_exports(lines: list[str]) -> tuple[dict, dict]:
-    """({path: archive}, {source path: path}) from a compile's importcfg lines."""
-    exports, importmap = {}, {}
-    for line in lines:
-        verb, _, rest = line.partition(" ")
-        key, _, value = rest.partition("=")
-        if verb == "packagefile":
-            exports[key] = value
-        elif verb == "importmap":
-            importmap[key] = value
-    return exports, importmap
 
 
 def listed_exports(go: str, flags: list[str], cwd: str, env: dict, packages) -> dict:

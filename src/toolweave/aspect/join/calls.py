@@ -99,7 +99,7 @@ class MethodCall(JoinPoint):
         if field.text.decode() != self.name:
             return False
         if operand.type == "identifier":
-            if site.file.resolve_qualifier(operand) is not None and local_declaration(operand) is None:
+            if site.file.resolve_qualifier(operand) is not None:
                 return False                    # pkg.Func(...): not a method call
             type_node = declared_type(operand, site.node)
             if type_node is not None and self._spelled(type_node, site.file):
