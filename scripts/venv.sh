@@ -30,7 +30,9 @@ tw_venv() {
   local want
   want="$(cat pyproject.toml; echo "extras=$extras")"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -e ".[$extras]"
+    local target="."
+    [ -z "$extras" ] || target=".[$extras]"     # pip refuses an empty ".[]"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -e "$target"
     printf '%s' "$want" >"$stamp"
   fi
   export VIRTUAL_ENV="$venv"
