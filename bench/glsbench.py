@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Goroutine-local context: what it costs, and that its state stays bounded (not a test).
 
-Builds tests/e2e/apps/glsload (also run by tests/e2e/test_gls_e2e.py) with `toolweave go build` twice, with the built-in gls.yml and without it
-(TOOLWEAVE_GLS=1 and 0), both exporting over OTLP/HTTP to a loopback sink that
+Builds tests/e2e/apps/glsload (also run by tests/e2e/test_gls_e2e.py) with `toolweave go build` three times: with
+the built-in gls.yml, with it and gls-inherit.yml, and without either (TOOLWEAVE_GLS=1, inherit and 0), both exporting over OTLP/HTTP to a loopback sink that
 answers every request at once (the SDK's batcher drops what it cannot queue: the figures are
 the instrumented code's, not an exporter's). Rounds alternate the variants.
 
     python3 bench/glsbench.py [ROUNDS]      # JSON on stdout; ~2 minutes with warm caches
 
-bench:       ns per goroutine started and exited, per span started and ended, per span
+bench:       ns per goroutine started and exited (with no span, and with a live span on the
+             starting goroutine, which inheritance hands on), per span started and ended, per span
              started with a context that carries no span (the goroutine's span is its parent
              with gls); allocations per span.
 goroutines:  1,000,000 goroutines (10,000 at a time), each starting and ending a span, one in
@@ -55,7 +56,7 @@ def measure(workdir: str, rounds: int = 5) -> dict:
            "OTEL_LOGS_EXPORTER": "none", "OTEL_TRACES_EXPORTER": "otlp", "TOOLWEAVE_PROGRESS": "0",
            "TOOLWEAVE_CACHE_DIR": os.path.join(workdir, "twcache")}
     binaries = {}
-    for variant, on in (("gls", "1"), ("no-gls", "0")):
+    for variant, on in (("gls", "1"), ("gls-inherit", "inherit"), ("no-gls", "0")):
         src = os.path.join(workdir, variant)
         shutil.copytree(APP, src)
         build_env = {**env, "TOOLWEAVE_GLS": on}
@@ -70,7 +71,7 @@ def measure(workdir: str, rounds: int = 5) -> dict:
     goroutines = {v: json.loads(subprocess.run([b, "goroutines"], env=env, check=True, capture_output=True,
                                                text=True).stdout) for v, b in binaries.items()}
     sink.shutdown()
-    keys = ("goroutine_ns", "span_ns", "span_allocs", "child_ns", "child_allocs")
+    keys = ("goroutine_ns", "spawn_ns", "span_ns", "span_allocs", "child_ns", "child_allocs")
     return {"rounds": rounds,
             "bench": {v: {k: summary([r[k] for r in rs]) for k in keys} for v, rs in runs.items()},
             "goroutines": goroutines}

@@ -581,10 +581,12 @@ def types_lines(types: dict) -> list[str]:
 def gls_lines(gls: dict) -> list[str]:
     """Goroutine-local context (bench/glsbench.py): costs with and without gls.yml."""
     lines = ["## Goroutine-local context", "",
-             "tests/e2e/apps/glsload built with `toolweave go build`, with goroutine-local context on (TOOLWEAVE_GLS=1) and off, "
+             "tests/e2e/apps/glsload built with `toolweave go build`, with goroutine-local context on (TOOLWEAVE_GLS=1), "
+             "on and handed on by go statements (TOOLWEAVE_GLS=inherit) and off, "
              "exporting over OTLP to a loopback sink; in-process Go benchmarks (testing.Benchmark), "
              f"{gls.get('rounds', '?')} rounds alternating the builds, median [min–max] (docs/gls.md).", ""]
-    labels = [("goroutine_ns", "goroutine start + exit (ns)", fmt_int), ("span_ns", "span start + end (ns)", fmt_int),
+    labels = [("goroutine_ns", "goroutine start + exit (ns)", fmt_int),
+              ("spawn_ns", "… under a live span (ns)", fmt_int), ("span_ns", "span start + end (ns)", fmt_int),
               ("span_allocs", "allocs/span", fmt_num), ("child_ns", "span without a span in its context (ns)", fmt_int),
               ("child_allocs", "allocs", fmt_num)]
     bench = gls.get("bench", {})

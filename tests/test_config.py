@@ -62,11 +62,39 @@ def test_gls_is_opt_in_by_file_or_environment(tmp_path, monkeypatch):
     assert gls in load_config(str(tmp_path)).aspect_files()
 
 
-def test_gls_must_be_a_boolean(tmp_path):
+@pytest.mark.parametrize("text, env, on, inherit", [
+    ("gls: true\n", None, True, False),
+    ("gls: {inherit: true}\n", None, True, True),
+    ("gls:\n  inherit: false\n", None, True, False),
+    ("gls: {}\n", None, True, False),
+    ("gls: false\n", "inherit", True, True),       # the environment wins
+    ("gls: {inherit: true}\n", "1", True, False),
+    ("gls: {inherit: true}\n", "0", False, False),
+    ("", "inherit", True, True),
+])
+def test_gls_inheritance_by_go_statements_is_opt_in_too(tmp_path, monkeypatch, text, env, on, inherit):
+    from toolweave.config import OPTIONAL_DIR, load_config
+
+    monkeypatch.delenv("TOOLWEAVE_GLS", raising=False)
+    if env is not None:
+        monkeypatch.setenv("TOOLWEAVE_GLS", env)
+    if text:
+        (tmp_path / "toolweave.yml").write_text(text)
+    files = load_config(str(tmp_path)).aspect_files()
+    assert (os.path.join(OPTIONAL_DIR, "gls.yml") in files) == on
+    assert (os.path.join(OPTIONAL_DIR, "gls-inherit.yml") in files) == inherit
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("test-bootstrap: false\ngls: yes please\n", "gls must be true, false, or a mapping with inherit", 2),
+    ("gls: {inherit: true, workers: 3}\n", "gls must be true, false, or a mapping with inherit", 1),
+    ("gls:\n  inherit: always\n", "gls.inherit must be true or false", 2),
+])
+def test_gls_must_be_a_boolean_or_the_inherit_mapping(tmp_path, text, message, line):
     from toolweave.aspect import AspectError
     from toolweave.config import load_config
 
-    (tmp_path / "toolweave.yml").write_text("test-bootstrap: false\ngls: yes please\n")
+    (tmp_path / "toolweave.yml").write_text(text)
     with pytest.raises(AspectError) as info:
         load_config(str(tmp_path))
-    assert "gls must be true or false" in str(info.value) and ":2:" in str(info.value)
+    assert message in str(info.value) and f":{line}:" in str(info.value), str(info.value)

@@ -36,6 +36,7 @@ class Config:
     test_bootstrap: bool = False     # start the SDK in test binaries (`go test`)
     query_text: str = "sanitized"    # database.query-text: the programs' default (runtime package dbtext)
     gls: bool = False                # goroutine-local context (data/optional/gls.yml, docs/gls.md)
+    gls_inherit: bool = False        # ... handed on by the main module's go statements (gls-inherit.yml)
 
     def active_builtins(self) -> list[tuple[str, str]]:
         """(name, path) of every enabled built-in aspect file."""
@@ -57,6 +58,8 @@ class Config:
             files.append(os.path.join(OPTIONAL_DIR, f"db-query-text-{self.query_text}.yml"))
         if self.gls:
             files.append(os.path.join(OPTIONAL_DIR, "gls.yml"))
+            if self.gls_inherit:
+                files.append(os.path.join(OPTIONAL_DIR, "gls-inherit.yml"))
         return files
 
 
@@ -70,7 +73,8 @@ def load_config(module_dir: str | None) -> Config:
     gls = env.gls()
     path = os.path.join(module_dir, CONFIG_NAME) if module_dir else ""
     if not path or not os.path.exists(path):
-        return Config(frozenset(disabled), (), "", test_bootstrap, gls=bool(gls))
+        return Config(frozenset(disabled), (), "", test_bootstrap, gls=gls is not None and gls != "off",
+                      gls_inherit=gls == "inherit")
     from .aspect.yamlnodes import load_located
     import yaml
 
@@ -85,8 +89,7 @@ def load_config(module_dir: str | None) -> Config:
     if unknown:
         raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap, "
                           f"database, gls)", path, doc.lines.get(sorted(unknown)[0], 1))
-    if not isinstance(doc.get("gls", False), bool):
-        raise AspectError("gls must be true or false", path, doc.lines.get("gls", 1))
+    file_gls = _gls(doc, path)
     if not isinstance(doc.get("test-bootstrap", False), bool):
         raise AspectError("test-bootstrap must be true or false", path, doc.lines.get("test-bootstrap", 1))
     test_bootstrap = test_bootstrap or doc.get("test-bootstrap", False)
@@ -102,9 +105,22 @@ def load_config(module_dir: str | None) -> Config:
     if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
         raise AspectError("aspects must be a list of file paths", path, doc.lines.get("aspects", 1))
     # TOOLWEAVE_GLS, when set, wins over the file (0 turns it off for one build)
-    gls = doc.get("gls", False) if gls is None else gls
+    gls = file_gls if gls is None else gls
     return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path,
-                  test_bootstrap, _query_text(doc, path), gls)
+                  test_bootstrap, _query_text(doc, path), gls != "off", gls == "inherit")
+
+
+def _gls(doc, path: str) -> str:
+    """toolweave.yml's gls: false / true / {inherit: bool}, as "off", "on" or "inherit"."""
+    value = doc.get("gls", False)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    line = doc.lines.get("gls", 1)
+    if not isinstance(value, dict) or set(value) - {"inherit"}:
+        raise AspectError("gls must be true, false, or a mapping with inherit: true|false", path, line)
+    if not isinstance(value.get("inherit", False), bool):
+        raise AspectError("gls.inherit must be true or false", path, getattr(value, "lines", {}).get("inherit", line))
+    return "inherit" if value.get("inherit", False) else "on"
 
 
 QUERY_TEXT_MODES = ("sanitized", "raw", "off")

@@ -14,7 +14,7 @@ PROGRESS = "TOOLWEAVE_PROGRESS"      # "0": no progress line on a terminal (`too
 LAUNCHER = "TOOLWEAVE_LAUNCHER"      # "0": `toolweave env` names the Python driver, not the launcher
 LAUNCHER_PLAN = "TOOLWEAVE_LAUNCHER_PLAN"   # set by the launcher: write its plan there (driver/launcher.py)
 TIMINGS = "TOOLWEAVE_TIMINGS"        # a file: time every tool run and phase into it (driver/timings.py)
-GLS = "TOOLWEAVE_GLS"                # "1" / "0": goroutine-local context on / off (over toolweave.yml's gls)
+GLS = "TOOLWEAVE_GLS"                # "1" / "0" / "inherit": goroutine-local context on / off / on and handed on by go statements (over toolweave.yml's gls)
 DEBUG_TYPES = "TOOLWEAVE_DEBUG_TYPES"   # "1": print the type errors the type checker met (driver/typecheck.py)
 
 
@@ -26,12 +26,15 @@ def verbose() -> bool:
     return os.environ.get(VERBOSE, "") not in ("", "0", "false")
 
 
-def gls() -> bool | None:
-    """TOOLWEAVE_GLS: True, False, or None when unset (toolweave.yml decides)."""
-    value = os.environ.get(GLS, "")
+def gls() -> str | None:
+    """TOOLWEAVE_GLS: "off", "on", "inherit" (on, and handed on by go statements), or None
+    when unset (toolweave.yml decides)."""
+    value = os.environ.get(GLS, "").strip().lower()
     if value == "":
         return None
-    return value.lower() not in ("0", "false", "no", "off")
+    if value == "inherit":
+        return "inherit"
+    return "off" if value in ("0", "false", "no", "off") else "on"
 
 
 def debug_types() -> bool:

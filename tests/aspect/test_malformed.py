@@ -70,6 +70,7 @@ CASES = [
          r"expected (object|a mapping).*, got a list"),
     Case("test-main-not-boolean.yml", 5, "test-binaries", "test-main",
          r"expected (boolean|a boolean), got a string"),
+    Case("go-statement-false.yml", 5, "before-go", "go-statement", r"True was expected|takes true"),
     Case("order-not-integer.yml", 11, "enter-main", "prepend-statements", r"integer"),
     Case("id-not-string.yml", 3, None, None, r"expected (string|a string), got a number"),
     # -- required fields, empty lists ----------------------------------------------------

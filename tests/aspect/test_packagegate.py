@@ -137,10 +137,11 @@ def test_the_launcher_evaluates_gates_and_prefilters_as_python_does(tmp_path):
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     env = {**os.environ, "TOOLWEAVE_GATE_CASES": str(tmp_path / "cases.json"), "GOFLAGS": "", "GOWORK": "off",
            "CGO_ENABLED": "0"}
-    proc = subprocess.run([shutil.which("go"), "test", "-count=1", "-v", "-run", "TestGatesAndPrefilters", "."],
+    proc = subprocess.run([shutil.which("go"), "test", "-count=1", "-v", "-run", "TestGatesAndPrefilters|TestModuleRel", "."],
                           cwd=SOURCE, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{len(cases)} cases agree" in proc.stdout
+    assert "--- PASS: TestModuleRel" in proc.stdout     # the main module's packages, as driver/compile.py
 
 
 def test_the_plan_merges_gates_without_changing_a_decision():

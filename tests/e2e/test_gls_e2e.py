@@ -1,7 +1,8 @@
 """Goroutine-local context (data/aspects/gls.yml, runtime/gls), end to end on real OTLP output:
 tests/e2e/apps/glschain built unmodified. Its HTTP handlers call code that passes no context
 (database/sql, http.Get, slog, a //weave:span function without a context parameter); a pool
-of workers started before any request runs context-less jobs for a handler."""
+of workers started before any request runs context-less jobs for a handler; a handler starts
+goroutines with go statements, one it waits for and one that outlives the request."""
 
 from __future__ import annotations
 
@@ -18,14 +19,25 @@ APP = Path(__file__).parent / "apps" / "glschain"
 MODES = ("frontend", "goflags")
 
 
-def _run(runner, mode: str, tmp_path: Path, receiver, gls: bool = True):
+def _run(runner, mode: str, tmp_path: Path, receiver, gls: str = "{inherit: true}"):
     module = tmp_path / "glschain"
     shutil.copytree(APP, module)
-    (module / "toolweave.yml").write_text(f"gls: {'true' if gls else 'false'}\n")
+    (module / "toolweave.yml").write_text(f"gls: {gls}\n")
     runner.build(mode, "build", "-o", str(module / "app"), ".", cwd=module).check()
     run = runner.run([str(module / "app")], cwd=module, env=otel_env(receiver)).check()
-    receiver.wait_for(lambda r: len(find_all(r.spans(), "process")) == 3 and len(find_all(r.spans(), "score")) == 3)
+    receiver.wait_for(lambda r: len(find_all(r.spans(), "process")) == 3 and len(find_all(r.spans(), "score")) == 3
+                      and len(find_all(r.spans(), "straggle")) == 1)
     return run.stdout
+
+
+def _fanout(spans):
+    """The /fanout request's server span, and the spans of the goroutines its handler started."""
+    [server] = find_all(spans, "GET /fanout/{id}", kind="SERVER")
+    tallies = find_all(spans, "tally")
+    assert len(tallies) == 2, tallies
+    [stray] = find_all(spans, "stray")
+    [straggle] = find_all(spans, "straggle")
+    return server, tallies, stray, straggle
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -55,6 +67,17 @@ def test_context_less_calls_join_their_handlers_trace(runner, mode, tmp_path, re
     receiver.wait_for(lambda r: len([x for x in r.logs() if x.body == "looked up"]) == 3)
     records = [x for x in receiver.logs() if x.body == "looked up"]
     assert {(x.trace_id, x.span_id) for x in records} == {(s.trace_id, s.span_id) for s in servers}
+    # gls: {inherit: true}: the goroutines the handler started and waited for join its span
+    # (and their own context-less queries sit under them); the one a dependency started
+    # while a go statement evaluated its arguments, and the one that ran after the request
+    # ended, are roots of their own
+    server, tallies, stray, straggle = _fanout(spans)
+    for tally in tallies:
+        assert tally.trace_id == server.trace_id and tally.parent_span_id == server.span_id
+        query = [s for s in spans if s.parent_span_id == tally.span_id]
+        assert [s.name for s in query] == ["sql.conn.query"]
+    assert stray.is_root and stray.trace_id != server.trace_id
+    assert straggle.is_root and straggle.trace_id != server.trace_id
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -74,10 +97,20 @@ def test_long_lived_workers_never_attach_to_a_requests_trace(runner, mode, tmp_p
 
 
 def test_without_goroutine_local_context_the_calls_start_their_own_traces(runner, tmp_path, receiver):
-    _run(runner, "frontend", tmp_path, receiver, gls=False)
+    _run(runner, "frontend", tmp_path, receiver, gls="false")
     spans = receiver.spans()
-    for score in find_all(spans, "score"):
-        assert score.is_root
+    for span in find_all(spans, "score") + find_all(spans, "tally"):
+        assert span.is_root
+
+
+def test_go_statements_hand_nothing_on_unless_asked(runner, tmp_path, receiver):
+    """gls: true without inherit: the handler's own context-less calls join it, the
+    goroutines it starts do not."""
+    _run(runner, "goflags", tmp_path, receiver, gls="true")
+    spans = receiver.spans()
+    server, tallies, stray, straggle = _fanout(spans)
+    assert all(t.is_root for t in tallies) and stray.is_root and straggle.is_root
+    assert all(not s.is_root for s in find_all(spans, "score"))
 
 
 def test_an_unsupported_go_release_fails_the_build_naming_it(runner, tmp_path):

@@ -148,5 +148,5 @@ def yaml_type(value) -> str:
 
 def load_kinds() -> None:
     """Import every kind module so the registries are complete."""
-    from .join import logic, package, directive, function, calls, structs, decls  # noqa: F401
+    from .join import logic, package, directive, function, calls, structs, decls, statements  # noqa: F401
     from .advice import statements, expressions, declarations, structs as s2, calls as c2, values  # noqa: F401

@@ -76,15 +76,33 @@ def _facts(ctx: DropIn, call: Compile, import_path: str, imports: frozenset) -> 
     work = os.path.dirname(os.path.dirname(call.flag("-o")))
     real = [f for f in call.files if not f.startswith(work + os.sep)]
     pkg_dir = os.path.dirname(real[0]) if real else ""
-    module, rel = ctx.module, ""
-    if module and pkg_dir and (pkg_dir == module.dir or pkg_dir.startswith(module.dir + os.sep)):
-        rel = os.path.relpath(pkg_dir, module.dir).replace(os.sep, "/")
+    module = ctx.module
+    rel = _module_rel(module.dir, pkg_dir) if module and pkg_dir else ""
     return PackageFacts(
         import_path=import_path, name=_package_name(call.files[0]), imports=imports,
         main_module=module.path if module else "", module_rel=rel,
         test_main=any(os.path.basename(f) == "_testmain.go" for f in call.files),
         go_version=module.go_version if rel else "",
     )
+
+
+def _module_rel(module_dir: str, pkg_dir: str) -> str:
+    """The package directory relative to the main module's, "" when the package is not the
+    main module's: outside its tree, under vendor/, or in a module nested in it (a go.mod
+    between them, e.g. a dependency replaced by ./sub)."""
+    if pkg_dir == module_dir:
+        return "."
+    if not pkg_dir.startswith(module_dir + os.sep):
+        return ""
+    rel = os.path.relpath(pkg_dir, module_dir).replace(os.sep, "/")
+    if rel == "vendor" or rel.startswith("vendor/"):
+        return ""
+    d = pkg_dir
+    while d != module_dir:
+        if os.path.isfile(os.path.join(d, "go.mod")):
+            return ""
+        d = os.path.dirname(d)
+    return rel
 
 
 def _package_name(path: str) -> str:

@@ -10,10 +10,12 @@ from . import code_template, render
 
 @advice("prepend-statements")
 class PrependStatements(Advice):
-    """Inserts the rendered statements, in their own `{ … }` block, at the start of a block.
-    Several on one block: the last applied ends up first."""
+    """Inserts the rendered statements, in their own `{ … }` block, at the start of a block,
+    or just before a go statement (same statement list, so a label on it now labels the block,
+    which is where a goto would go anyway). Several on one node: the last applied ends up
+    first."""
 
-    node_types = frozenset({"block"})
+    node_types = frozenset({"block", "go_statement"})
 
     def __init__(self, template, order, namespace):
         self.template, self.order, self.namespace = template, order, namespace
@@ -40,6 +42,9 @@ class PrependStatements(Advice):
 
     def apply(self, site, weaver):
         segments = render(self.template, site, weaver, "statements")
-        at = site.node.start_byte + 1
-        weaver.edits.add(at, at, [Gen("\n{\n")] + segments + [Gen("\n}\n")],
+        if site.node.type == "block":
+            at, before, after = site.node.start_byte + 1, "\n{\n", "\n}\n"
+        else:
+            at, before, after = site.node.start_byte, "{\n", "\n}\n"
+        weaver.edits.add(at, at, [Gen(before)] + segments + [Gen(after)],
                          rank=-len(weaver.edits.edits), origin=f"prepend-statements of {site.aspect_id}")

@@ -114,12 +114,36 @@ func newFacts(p *plan, importPath, cfg, out string, paths []string) *facts {
 			pkgDir = filepath.Dir(path)
 		}
 	}
-	if p.moduleDir != "" && pkgDir != "" && (pkgDir == p.moduleDir || strings.HasPrefix(pkgDir, p.moduleDir+string(filepath.Separator))) {
-		if rel, err := filepath.Rel(p.moduleDir, pkgDir); err == nil {
-			f.moduleRel = filepath.ToSlash(rel)
-		}
+	if p.moduleDir != "" && pkgDir != "" {
+		f.moduleRel = moduleRel(p.moduleDir, pkgDir)
 	}
 	return f
+}
+
+// moduleRel is pkgDir relative to the main module's directory, "" when the package is not the
+// main module's: outside its tree, under vendor/, or in a module nested in it (a go.mod between
+// them). As driver/compile.py's _module_rel.
+func moduleRel(moduleDir, pkgDir string) string {
+	if pkgDir == moduleDir {
+		return "."
+	}
+	if !strings.HasPrefix(pkgDir, moduleDir+string(filepath.Separator)) {
+		return ""
+	}
+	rel, err := filepath.Rel(moduleDir, pkgDir)
+	if err != nil {
+		return ""
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "vendor" || strings.HasPrefix(rel, "vendor/") {
+		return ""
+	}
+	for d := pkgDir; d != moduleDir && len(d) > len(moduleDir); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return ""
+		}
+	}
+	return rel
 }
 
 // known: facts given whole (gate_test.go).

@@ -2,7 +2,12 @@ module example.com/glschain
 
 go 1.26.0
 
-require modernc.org/sqlite v1.62.0
+require (
+	example.com/spawner v0.0.0
+	modernc.org/sqlite v1.62.0
+)
+
+replace example.com/spawner => ./spawner
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect

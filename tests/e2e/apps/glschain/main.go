@@ -14,6 +14,7 @@ import (
 	"os"
 	"sync"
 
+	"example.com/spawner"
 	_ "modernc.org/sqlite"
 )
 
@@ -48,6 +49,34 @@ func process(id int) {
 	var n int
 	db.QueryRow("SELECT COUNT(*) FROM items WHERE id <= ?", id).Scan(&n)
 }
+
+// tally runs on a goroutine the handler starts and waits for; it has no context parameter.
+//
+//weave:span
+func tally(id int) {
+	var n int
+	db.QueryRow("SELECT COUNT(*) FROM items WHERE id >= ?", id).Scan(&n)
+}
+
+// stray runs on a goroutine that a dependency starts while the handler's go statement
+// evaluates its arguments: that goroutine is the dependency's, not the go statement's.
+//
+//weave:span
+func stray() {}
+
+// await waits for a goroutine to be done.
+func await(done <-chan struct{}) { <-done }
+
+// straggle runs on a goroutine the handler starts and does not wait for: it outlives the
+// request.
+//
+//weave:span
+func straggle(id int) {}
+
+var (
+	later      = make(chan struct{}) // closed once every request has been answered
+	stragglers sync.WaitGroup
+)
 
 type job struct {
 	id   int
@@ -84,6 +113,29 @@ func main() {
 		fmt.Sscan(r.PathValue("id"), &id)
 		fmt.Fprint(w, lookup(id))
 	})
+	mux.HandleFunc("GET /fanout/{id}", func(w http.ResponseWriter, r *http.Request) {
+		var id int
+		fmt.Sscan(r.PathValue("id"), &id)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { // with inheritance, it joins the request's span
+			defer wg.Done()
+			tally(id)
+		}()
+		go func(done <-chan struct{}) { // the goroutine spawner.Start starts inherits nothing
+			defer wg.Done()
+			await(done)
+			tally(-id)
+		}(spawner.Start(stray))
+		stragglers.Add(1)
+		go func() { // it runs after the request ended: never under its span
+			defer stragglers.Done()
+			<-later
+			straggle(id)
+		}()
+		wg.Wait()
+		fmt.Fprint(w, "fanned out")
+	})
 	mux.HandleFunc("GET /enqueue/{id}", func(w http.ResponseWriter, r *http.Request) {
 		var id int
 		fmt.Sscan(r.PathValue("id"), &id)
@@ -101,7 +153,7 @@ func main() {
 	leaf = "http://" + lis.Addr().String()
 
 	client := &http.Client{} // keep-alive: the server reuses its connection's goroutine
-	for _, path := range []string{"/work/1", "/enqueue/1", "/work/2", "/enqueue/2", "/work/3", "/enqueue/3"} {
+	for _, path := range []string{"/work/1", "/enqueue/1", "/work/2", "/enqueue/2", "/fanout/4", "/work/3", "/enqueue/3"} {
 		resp, err := client.Get(leaf + path)
 		if err != nil {
 			fmt.Println("request:", err)
@@ -111,6 +163,8 @@ func main() {
 		resp.Body.Close()
 		fmt.Println(path, string(body))
 	}
+	close(later)
+	stragglers.Wait()
 	close(jobs)
 	workers.Wait()
 	srv.Close()

@@ -2,8 +2,9 @@
 // (bench/glsbench.py builds this with gls.yml and without it; tests/e2e/test_gls_e2e.py runs
 // "goroutines").
 //
-//	gls bench       ns per goroutine start-and-exit, per span start-and-end, per context-less
-//	                child span, as JSON
+//	gls bench       ns per goroutine start-and-exit (without and with a live span on the
+//	                starting goroutine: with inheritance the latter hands it on), per span
+//	                start-and-end, per context-less child span, as JSON
 //	gls goroutines  1,000,000 goroutines, each starting a span it ends and one in ten a span it
 //	                never ends before it exits; RSS and live heap after 100,000 and at the end,
 //	                and whether a goroutine started afterwards (reusing the exited goroutines'
@@ -50,6 +51,16 @@ func bench() map[string]any {
 			wg.Wait()
 		}
 	})
+	spawn := testing.Benchmark(func(b *testing.B) {
+		_, parent := tracer.Start(context.Background(), "parent")
+		defer parent.End()
+		var wg sync.WaitGroup
+		for i := 0; i < b.N; i++ {
+			wg.Add(1)
+			go wg.Done()
+			wg.Wait()
+		}
+	})
 	span := testing.Benchmark(func(b *testing.B) {
 		ctx := context.Background()
 		for i := 0; i < b.N; i++ {
@@ -68,6 +79,7 @@ func bench() map[string]any {
 	})
 	return map[string]any{
 		"goroutine_ns": float64(goroutine.T.Nanoseconds()) / float64(goroutine.N),
+		"spawn_ns":     float64(spawn.T.Nanoseconds()) / float64(spawn.N),
 		"span_ns":      float64(span.T.Nanoseconds()) / float64(span.N),
 		"span_allocs":  span.AllocsPerOp(),
 		"child_ns":     float64(child.T.Nanoseconds()) / float64(child.N),

@@ -13,6 +13,7 @@ package gls
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"unsafe"
 	_ "unsafe" // go:linkname
@@ -28,6 +29,9 @@ var load func() unsafe.Pointer
 //go:linkname store
 var store func(unsafe.Pointer)
 
+//go:linkname arm
+var arm func(pc uintptr)
+
 // maxDepth bounds a goroutine's stack of frames: spans nested deeper are not recorded (their
 // context-less callees join the deepest recorded one).
 const maxDepth = 64
@@ -38,7 +42,7 @@ type frame struct {
 	depth int32
 }
 
-var pushed, dropped atomic.Int64
+var pushed, dropped, inherited atomic.Int64
 
 // Available reports whether the runtime carries goroutine-local context in this binary.
 func Available() bool { return load != nil && store != nil }
@@ -111,6 +115,26 @@ func pop(sc trace.SpanContext) {
 	}
 }
 
+// Inherit hands the current goroutine's spans to the goroutine that its caller's next go
+// statement starts: woven just before the go statements of the main module when inheritance
+// is on (data/optional/gls-inherit.yml). The child starts with the same frames (they are
+// immutable), so its context-less spans join the span its parent was in, for as long as that
+// span has not ended; once it has, the child's spans are roots again (no stale parents). A
+// goroutine started meanwhile by another function (while the go statement evaluates its
+// arguments) does not take them. Nothing to do when the goroutine has no span.
+//
+//go:noinline
+func Inherit() {
+	if arm == nil || top() == nil {
+		return
+	}
+	var pc [1]uintptr
+	if runtime.Callers(2, pc[:]) == 1 { // the caller: the function holding the go statement
+		arm(pc[0])
+		inherited.Add(1)
+	}
+}
+
 // Depth is the number of frames the current goroutine holds (for tests and diagnostics).
 func Depth() int {
 	if f := top(); f != nil {
@@ -119,6 +143,11 @@ func Depth() int {
 	return 0
 }
 
-// Stats are process-wide counters: frames pushed, and frames dropped because their span had
-// ended on another goroutine.
-func Stats() (pushedFrames, droppedFrames int64) { return pushed.Load(), dropped.Load() }
+// Counters are process-wide: frames pushed, frames dropped because their span had ended on
+// another goroutine, and go statements armed to hand their spans on (Inherit).
+type Counters struct{ Pushed, Dropped, Inherited int64 }
+
+// Stats reads the counters.
+func Stats() Counters {
+	return Counters{Pushed: pushed.Load(), Dropped: dropped.Load(), Inherited: inherited.Load()}
+}
