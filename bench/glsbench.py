@@ -16,6 +16,8 @@ goroutines:  1,000,000 goroutines (10,000 at a time), each starting and ending a
              ten exiting with a span it never ended; RSS and live heap after 100,000 and at the
              end; goroutines started afterwards (on the recycled goroutine structs) that found
              a parent (must be 0).
+application: PocketBase built unmodified four ways (bench/glsapp.py): where its database spans
+             went.
 """
 
 from __future__ import annotations
@@ -71,10 +73,12 @@ def measure(workdir: str, rounds: int = 5) -> dict:
     goroutines = {v: json.loads(subprocess.run([b, "goroutines"], env=env, check=True, capture_output=True,
                                                text=True).stdout) for v, b in binaries.items()}
     sink.shutdown()
+    import glsapp   # PocketBase built four ways: where its database spans go
+    application = glsapp.measure(os.path.join(workdir, "app"))
     keys = ("goroutine_ns", "spawn_ns", "span_ns", "span_allocs", "child_ns", "child_allocs")
     return {"rounds": rounds,
             "bench": {v: {k: summary([r[k] for r in rs]) for k in keys} for v, rs in runs.items()},
-            "goroutines": goroutines}
+            "goroutines": goroutines, "application": application}
 
 
 def main() -> int:

@@ -600,6 +600,16 @@ def gls_lines(gls: dict) -> list[str]:
                         "live heap at the end (MB)", "new goroutines with a parent"],
                        [[v, fmt_num(d["rss_mb_100k"]), fmt_num(d["rss_mb_end"]), fmt_num(d["heap_mb_100k"]),
                          fmt_num(d["heap_mb_end"]), str(d["fresh_with_parent"])] for v, d in many.items()])
+    app = gls.get("application") or {}
+    if app:
+        lines += ["", f"A real application, {app['application']} (bench/glsapp.py): a one-file module built unmodified, "
+                  "serving a superuser login, a collection, 20 record creations, 10 record pages and the collection "
+                  "list, one request at a time:", ""]
+        lines += table(["gls", "requests", "spans", "traces", "traces of one span", "database spans during requests",
+                        "… in their request's trace"],
+                       [[v, str(d["requests"]), str(d["spans"]), str(d["traces"]), str(d["single_span_traces"]),
+                         str(d["db_spans_during_requests"]), str(d["db_spans_in_their_request_trace"])]
+                        for v, d in app["variants"].items()])
     lines.append("")
     return lines
 

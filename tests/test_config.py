@@ -85,10 +85,37 @@ def test_gls_inheritance_by_go_statements_is_opt_in_too(tmp_path, monkeypatch, t
     assert (os.path.join(OPTIONAL_DIR, "gls-inherit.yml") in files) == inherit
 
 
+def test_gls_inherit_by_the_go_statements_of_listed_packages_too(tmp_path, monkeypatch):
+    """inherit: [globs]: the main module's go statements and those of the packages the globs
+    match, through an aspect file generated under the cache root (named by its content)."""
+    from toolweave.aspect import load_aspects
+    from toolweave.aspect.facts import PackageFacts
+    from toolweave.config import OPTIONAL_DIR, load_config
+    from toolweave.packagegate import evaluate
+
+    monkeypatch.delenv("TOOLWEAVE_GLS", raising=False)
+    monkeypatch.setenv("TOOLWEAVE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "toolweave.yml").write_text("gls:\n  inherit: [golang.org/x/sync/errgroup, 'example.com/fw/**']\n")
+    files = load_config(str(tmp_path)).aspect_files()
+    assert os.path.join(OPTIONAL_DIR, "gls-inherit.yml") in files
+    [generated] = [f for f in files if f.startswith(str(tmp_path / "cache" / "generated"))]
+    assert load_config(str(tmp_path)).aspect_files() == files        # the same file, not another
+    [aspect] = load_aspects([generated]).aspects
+    gate = aspect.join_point.package_gate()
+    for path, want in [("golang.org/x/sync/errgroup", True), ("example.com/fw/db", True),
+                       ("golang.org/x/sync/semaphore", False), ("example.com/other", False)]:
+        may = evaluate(gate, PackageFacts(import_path=path, name="p")) is not False
+        assert may == want, path
+    monkeypatch.setenv("TOOLWEAVE_GLS", "1")                         # on without inheritance
+    assert not any("inherit" in f for f in load_config(str(tmp_path)).aspect_files())
+
+
 @pytest.mark.parametrize("text, message, line", [
     ("test-bootstrap: false\ngls: yes please\n", "gls must be true, false, or a mapping with inherit", 2),
     ("gls: {inherit: true, workers: 3}\n", "gls must be true, false, or a mapping with inherit", 1),
-    ("gls:\n  inherit: always\n", "gls.inherit must be true or false", 2),
+    ("gls:\n  inherit: always\n", "gls.inherit must be true, false, or a list of package globs", 2),
+    ("gls:\n  inherit: []\n", "gls.inherit must be true, false, or a list of package globs", 2),
+    ("gls:\n  inherit: [golang.org/x/sync/errgroup, 'a[b']\n", "gls.inherit: bad glob 'a[b'", 2),
 ])
 def test_gls_must_be_a_boolean_or_the_inherit_mapping(tmp_path, text, message, line):
     from toolweave.aspect import AspectError

@@ -37,6 +37,7 @@ class Config:
     query_text: str = "sanitized"    # database.query-text: the programs' default (runtime package dbtext)
     gls: bool = False                # goroutine-local context (data/optional/gls.yml, docs/gls.md)
     gls_inherit: bool = False        # ... handed on by the main module's go statements (gls-inherit.yml)
+    gls_inherit_packages: tuple[str, ...] = ()   # ... and by those of the packages these globs match
 
     def active_builtins(self) -> list[tuple[str, str]]:
         """(name, path) of every enabled built-in aspect file."""
@@ -60,7 +61,49 @@ class Config:
             files.append(os.path.join(OPTIONAL_DIR, "gls.yml"))
             if self.gls_inherit:
                 files.append(os.path.join(OPTIONAL_DIR, "gls-inherit.yml"))
+                if self.gls_inherit_packages:
+                    files.append(inherit_packages_file(self.gls_inherit_packages))
         return files
+
+
+#: The aspect of `gls: {inherit: [globs]}`: gls-inherit.yml's advice for the go statements of
+#: the packages the globs match (dependencies: e.g. golang.org/x/sync/errgroup).
+_INHERIT_PACKAGES = """\
+meta:
+  name: toolweave.dev/gls-inherit-packages
+  description: >-
+    Generated from toolweave.yml's gls.inherit: the go statements of these packages hand the
+    starting goroutine's span on, as the main module's do (gls-inherit.yml).
+aspects:
+  - id: gls-inherit-packages
+    join-point:
+      all-of:
+        - one-of:
+{filters}
+        - go-statement: true
+    advice:
+      - prepend-statements:
+          template: gls.Inherit()
+          imports:
+            gls: toolweave.dev/runtime/gls
+"""
+
+
+def inherit_packages_file(globs: tuple[str, ...]) -> str:
+    """The generated aspect file for these globs, written once under the cache root (named by
+    its content, so a build never sees another configuration's file)."""
+    import hashlib
+    import json
+
+    text = _INHERIT_PACKAGES.format(filters="\n".join(f"            - package-filter: {json.dumps(g)}" for g in globs))
+    path = os.path.join(env.cache_root(), "generated", f"gls-inherit-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yml")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    return path
 
 
 def builtin_names() -> list[str]:
@@ -89,7 +132,7 @@ def load_config(module_dir: str | None) -> Config:
     if unknown:
         raise AspectError(f"unknown key {sorted(unknown)[0]!r} (expected integrations, aspects, test-bootstrap, "
                           f"database, gls)", path, doc.lines.get(sorted(unknown)[0], 1))
-    file_gls = _gls(doc, path)
+    file_gls, inherit_packages = _gls(doc, path)
     if not isinstance(doc.get("test-bootstrap", False), bool):
         raise AspectError("test-bootstrap must be true or false", path, doc.lines.get("test-bootstrap", 1))
     test_bootstrap = test_bootstrap or doc.get("test-bootstrap", False)
@@ -107,20 +150,33 @@ def load_config(module_dir: str | None) -> Config:
     # TOOLWEAVE_GLS, when set, wins over the file (0 turns it off for one build)
     gls = file_gls if gls is None else gls
     return Config(frozenset(disabled | set(listed)), tuple(os.path.join(module_dir, x) for x in extra), path,
-                  test_bootstrap, _query_text(doc, path), gls != "off", gls == "inherit")
+                  test_bootstrap, _query_text(doc, path), gls != "off", gls == "inherit",
+                  inherit_packages if gls == "inherit" else ())
 
 
-def _gls(doc, path: str) -> str:
-    """toolweave.yml's gls: false / true / {inherit: bool}, as "off", "on" or "inherit"."""
+def _gls(doc, path: str) -> tuple[str, tuple[str, ...]]:
+    """toolweave.yml's gls: false / true / {inherit: true|false|[globs]}, as "off", "on" or
+    "inherit", and the globs of the packages whose go statements hand spans on besides the
+    main module's."""
     value = doc.get("gls", False)
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return ("on" if value else "off"), ()
     line = doc.lines.get("gls", 1)
     if not isinstance(value, dict) or set(value) - {"inherit"}:
-        raise AspectError("gls must be true, false, or a mapping with inherit: true|false", path, line)
-    if not isinstance(value.get("inherit", False), bool):
-        raise AspectError("gls.inherit must be true or false", path, getattr(value, "lines", {}).get("inherit", line))
-    return "inherit" if value.get("inherit", False) else "on"
+        raise AspectError("gls must be true, false, or a mapping with inherit: true|false|[package globs]", path, line)
+    inherit = value.get("inherit", False)
+    line = getattr(value, "lines", {}).get("inherit", line)
+    if isinstance(inherit, bool):
+        return ("inherit" if inherit else "on"), ()
+    if not isinstance(inherit, list) or not inherit or not all(isinstance(g, str) and g for g in inherit):
+        raise AspectError("gls.inherit must be true, false, or a list of package globs", path, line)
+    from .packagegate import glob_regex
+    for glob in inherit:
+        try:
+            glob_regex(glob)
+        except ValueError as err:
+            raise AspectError(f"gls.inherit: {err}", path, line)
+    return "inherit", tuple(inherit)
 
 
 QUERY_TEXT_MODES = ("sanitized", "raw", "off")

@@ -18,6 +18,15 @@ GLS = "TOOLWEAVE_GLS"                # "1" / "0" / "inherit": goroutine-local co
 DEBUG_TYPES = "TOOLWEAVE_DEBUG_TYPES"   # "1": print the type errors the type checker met (driver/typecheck.py)
 
 
+def cache_root() -> str:
+    """TOOLWEAVE_CACHE_DIR, else toolweave under the user's cache directory."""
+    explicit = os.environ.get(CACHE_DIR)
+    if explicit:
+        return os.path.abspath(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "toolweave")
+
+
 def strict() -> bool:
     return os.environ.get(STRICT, "") not in ("", "0", "false")
 

@@ -15,12 +15,7 @@ from .. import env
 # cache_root, and Python's start-up is the whole cost of a no-op rebuild.
 
 
-def cache_root() -> str:
-    explicit = os.environ.get(env.CACHE_DIR)
-    if explicit:
-        return os.path.abspath(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "toolweave")
+cache_root = env.cache_root
 
 
 def digest(*parts) -> str:
