@@ -115,6 +115,8 @@ def test_gls_inherit_by_the_go_statements_of_listed_packages_too(tmp_path, monke
     ("gls: {inherit: true, workers: 3}\n", "gls must be true, false, or a mapping with inherit", 1),
     ("gls:\n  inherit: always\n", "gls.inherit must be true, false, or a list of package globs", 2),
     ("gls:\n  inherit: []\n", "gls.inherit must be true, false, or a list of package globs", 2),
+    ("gls: true\non: push\n", "a mapping key must be a string: 'on' reads as True here; quote it", 2),
+    ("gls: [\n", "YAML syntax error", 2),
     ("gls:\n  inherit: [golang.org/x/sync/errgroup, 'a[b']\n", "gls.inherit: bad glob 'a[b'", 2),
 ])
 def test_gls_must_be_a_boolean_or_the_inherit_mapping(tmp_path, text, message, line):

@@ -118,14 +118,17 @@ def load_config(module_dir: str | None) -> Config:
     if not path or not os.path.exists(path):
         return Config(frozenset(disabled), (), "", test_bootstrap, gls=gls is not None and gls != "off",
                       gls_inherit=gls == "inherit")
-    from .aspect.yamlnodes import load_located
+    from .aspect.yamlnodes import describe, load_located
     import yaml
 
     try:
         with open(path, encoding="utf-8") as f:
             doc = load_located(f.read()) or {}
-    except (OSError, yaml.YAMLError) as err:
+    except OSError as err:
         raise AspectError(f"cannot read configuration: {err}", path)
+    except yaml.YAMLError as err:
+        message, line = describe(err)
+        raise AspectError(message, path, line)
     if not isinstance(doc, dict):
         raise AspectError("toolweave.yml must be a mapping", path, 1)
     unknown = set(doc) - {"integrations", "aspects", "test-bootstrap", "database", "gls"}

@@ -375,3 +375,23 @@ def test_packages_of_a_library_integration_count_only_where_the_library_is():
     assert aspects.library(grpc_aspect) == "google.golang.org/grpc"
     sql_aspect = next(a for a in aspects.aspects if a.id == "databasesql-open")
     assert aspects.library(sql_aspect) is None            # database/sql: the standard library
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    """Nine levels of nine aliases compose into a few nodes but would expand to 9**9 values:
+    refused after MAX_NODES values (it used to run for minutes)."""
+    import time
+
+    import yaml
+
+    from toolweave.aspect.yamlnodes import MAX_NODES, load_located
+
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    started = time.perf_counter()
+    with pytest.raises(yaml.YAMLError, match="aliases expanding"):
+        load_located("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 5
+    # what real files use of aliases still loads: a shared list used a few times
+    doc = load_located("x: &x [1, 2]\ny: *x\nz: *x\n")
+    assert doc["y"] == doc["z"] == [1, 2] and MAX_NODES >= 100_000

@@ -112,6 +112,9 @@ CASES = [
     Case("empty-file.yml", 1, None, None, r"mapping"),
     Case("yaml-syntax-error.yml", 4, None, None, r"YAML syntax error: mapping values are not allowed (here|in this context)"),
     Case("mapping-key-not-scalar.yml", 5, None, None, r"key must be a scalar"),
+    Case("not-aspects-ci-workflow.yml", 3, None, None, r"key must be a string: 'on' reads as True here; quote it"),
+    Case("alias-bomb.yml", 2, None, None, r"expands to more than 200,000 values \(YAML aliases expanding\)"),
+    Case("alias-recursive.yml", 2, None, None, r"nested deeper than 64 levels"),
     Case("duplicate-mapping-key.yml", 6, None, None, r'duplicate.*"?join-point'),
     Case("not-utf8.yml", 1, None, None, r"not UTF-8"),
 ]

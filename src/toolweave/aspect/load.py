@@ -14,7 +14,7 @@ from . import schema as sch
 from .errors import AspectError, SpecError
 from .model import Aspect, AspectSet
 from .registry import ADVICE, JOIN_POINTS, load_kinds
-from .yamlnodes import LDict, LList, line_of, load_located
+from .yamlnodes import LDict, LList, describe, line_of, load_located
 
 
 def load_aspects(paths, require_meta: bool = False, valid_marks: str | None = None) -> AspectSet:
@@ -68,9 +68,8 @@ class _Loader:
         try:
             doc = load_located(text)
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-            problem = getattr(err, "problem", None) or str(err)
-            raise AspectError(f"YAML syntax error: {problem}", name, mark.line + 1 if mark else 1)
+            message, line = describe(err)
+            raise AspectError(message, name, line)
         if not isinstance(doc, LDict):
             raise AspectError("an aspect file is a mapping with meta, extends and aspects", name, getattr(doc, "line", 1))
         self._validate(doc, name, text)
