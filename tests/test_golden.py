@@ -343,3 +343,40 @@ def test_template_references_resolve_at_weave_time(source, woven):
     assert isinstance(result, Failed), result
     assert result.reason.startswith("work.go:3: aspect aspects.yml:3 needs-context: prepend-statements: ")
     assert "package 'context'" in result.reason and "work.go" in result.reason
+
+
+# -- a template that loops or recurses without end fails that file's weave at once ----------------
+
+_RUNAWAY = """
+aspects:
+  - id: runaway
+    join-point:
+      function-body: {function: [{name: Work}]}
+    advice:
+      - prepend-statements: {template: %s}
+"""
+
+
+@pytest.mark.parametrize("template, message", [
+    ("'{{ range 100000000 }}{{ end }}'", "exceeded the 100000 steps"),
+    ("'{{ range 100000000 }}{{ printf \"%0100d\" . }}{{ end }}'", "output exceeded 1048576 bytes"),
+    ("'{{ define \"t\" }}{{ if lt (len .) 40 }}{{ template \"t\" (print . \"a\") }}{{ template \"t\" (print . \"b\") }}"
+     "{{ end }}{{ end }}{{ template \"t\" \"\" }}'", "exceeded the 100000 steps"),
+    ("'{{ define \"t\" }}{{ template \"t\" . }}{{ end }}{{ template \"t\" . }}'", "exceeded maximum template depth"),
+])
+def test_a_runaway_template_fails_that_files_weave_at_once(template, message):
+    """text/template has no bound; toolweave gives one advice's rendering at one site 100,000
+    steps (range iterations, template calls) and 1 MiB: a template that loops (range over a
+    huge integer), grows exponentially or recurses fails with a located error in well under a
+    second instead of running for minutes, and the file is left as it was."""
+    import time
+
+    from toolweave.weave import Failed
+
+    source = b"package demo\n\nfunc Work() {\n}\n"
+    started = time.perf_counter()
+    result = weave_file("work.go", source, load_aspect_text(_RUNAWAY % template, "aspects.yml"))
+    assert time.perf_counter() - started < 10
+    assert isinstance(result, Failed), result
+    assert result.reason.startswith("work.go:3: aspect aspects.yml:3 runaway: prepend-statements: template: ")
+    assert message in result.reason, result.reason

@@ -77,10 +77,17 @@ class CodeTemplate:
     def render(self, dot, shape: str, weaver) -> list:
         """Execute against `dot` and return Gen/Orig segments (RenderError on failure)."""
         try:
-            text = self.compiled.execute(dot)
+            text = self.compiled.execute(dot, max_steps=MAX_STEPS, max_output=MAX_OUTPUT)
         except TemplateError as err:
             raise RenderError(str(err))
         return _segments(text, shape, dict(self.imports), dot.holes, weaver)
+
+
+#: What one advice's template may take to render at one site: real templates range over a
+#: function's parameters or a call's arguments (tens of steps, a few kilobytes of code). A
+#: template that loops (`range 100000000`) or recurses without end fails that file's weave.
+MAX_STEPS = 100_000
+MAX_OUTPUT = 1 << 20
 
 
 def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list:

@@ -40,7 +40,7 @@ cannot be represented exactly.
 
 import re
 
-from .execute import ExecError, run
+from .execute import Budget, ExecError, run
 from .funcs import BUILTINS, Func
 from .gostr import quote
 from .nodes import is_empty_tree
@@ -91,13 +91,16 @@ class Template:
             self._trees[name] = tree
         return self
 
-    def execute(self, data=None):
-        """Execute the template named like this object; return the output."""
+    def execute(self, data=None, max_steps=None, max_output=None):
+        """Execute the template named like this object; return the output. With `max_steps`
+        (range iterations and template calls) and `max_output` (characters), an execution
+        that goes past either fails: toolweave's bound, not Go's."""
         tree = self._trees.get(self.name)
         if tree is None:
             raise TemplateError("template: %s: %s is an incomplete or empty template"
                                 % (self.name, quote(self.name)))
-        return self._run(tree, data)
+        budget = Budget(max_steps, max_output or float("inf")) if max_steps is not None else None
+        return self._run(tree, data, budget)
 
     def execute_template(self, name, data=None):
         """Execute the associated template *name* (Go's ``ExecuteTemplate``)."""
@@ -107,8 +110,8 @@ class Template:
                                 % (quote(name), quote(self.name)))
         return self._run(tree, data)
 
-    def _run(self, tree, data):
+    def _run(self, tree, data, budget=None):
         try:
-            return run(tree, self._trees, self._funcs, data)
+            return run(tree, self._trees, self._funcs, data, budget)
         except ExecError as err:
             raise TemplateError(str(err), err.output) from None

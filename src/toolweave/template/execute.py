@@ -15,6 +15,7 @@ from .nodes import (ActionNode, BreakNode, ContinueNode, IfNode, ListNode,
 from .values import Iface, indirect, is_true, kind, type_name
 
 MAX_EXEC_DEPTH = 100000  # Go's limit, quoted in the error message
+_OUTPUT_CHECK = 1024     # with a budget, the output's size is checked every this many steps
 
 
 class ExecError(Exception):
@@ -36,13 +37,26 @@ class _Continue(Exception):
 class State(Evaluator):
     """Execution state of one template invocation (Go's ``state``)."""
 
-    __slots__ = ("tree", "trees", "funcs", "out", "node", "vars", "depth")
+    __slots__ = ("tree", "trees", "funcs", "out", "node", "vars", "depth", "budget")
 
-    def __init__(self, tree, trees, funcs, out, dot, depth=0):
+    def __init__(self, tree, trees, funcs, out, dot, depth=0, budget=None):
         self.tree, self.trees, self.funcs, self.out = tree, trees, funcs, out
         self.node = None
         self.vars = [["$", dot]]  # mutable pairs: range updates them in place
         self.depth = depth
+        self.budget = budget      # None (Go: unbounded) or Budget, shared with callees
+
+    def spend(self):
+        """One step (a range iteration or a template call) of a bounded execution."""
+        b = self.budget
+        if b is None:
+            return
+        b.steps -= 1
+        if b.steps < 0:
+            self.errorf("exceeded the %d steps (range iterations and template calls) an execution may take"
+                        % b.max_steps)
+        if b.steps % _OUTPUT_CHECK == 0 and sum(map(len, self.out)) > b.max_output:
+            self.errorf("output exceeded %d bytes" % b.max_output)
 
     # -- errors and variables -------------------------------------------
     def errorf(self, msg):
@@ -146,6 +160,7 @@ class State(Evaluator):
         return False
 
     def _one_iteration(self, r, mark, index, elem):
+        self.spend()
         decl = r.pipe.decl
         if decl:
             if r.pipe.is_assign:
@@ -173,8 +188,9 @@ class State(Evaluator):
         if self.depth == MAX_EXEC_DEPTH:
             self.errorf("exceeded maximum template depth (%d)" % MAX_EXEC_DEPTH)
         dot = self.eval_pipeline(dot, t.pipe)
+        self.spend()
         # No dynamic scoping: the callee sees only "$".
-        callee = State(tree, self.trees, self.funcs, self.out, dot, self.depth + 1)
+        callee = State(tree, self.trees, self.funcs, self.out, dot, self.depth + 1, self.budget)
         try:
             callee.walk(dot, tree.root)
         except RecursionError:
@@ -201,10 +217,21 @@ _WALKERS = {
 }
 
 
-def run(tree, trees, funcs, data):
-    """Execute *tree* with *data*; see module doc."""
+class Budget:
+    """Bounds of one execution (not Go's: text/template has none; a build that executes
+    templates from aspect files must not loop for ever)."""
+
+    __slots__ = ("steps", "max_steps", "max_output")
+
+    def __init__(self, max_steps, max_output):
+        self.steps = self.max_steps = max_steps
+        self.max_output = max_output
+
+
+def run(tree, trees, funcs, data, budget=None):
+    """Execute *tree* with *data* (within *budget*, a Budget, when given); see module doc."""
     out = []
-    state = State(tree, trees, funcs, out, data)
+    state = State(tree, trees, funcs, out, data, budget=budget)
     try:
         state.walk(data, tree.root)
     except ExecError as err:
