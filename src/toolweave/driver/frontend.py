@@ -27,7 +27,7 @@ from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
 from .modfile import ModSetup, Roots, prepare
 from .overlay import cache_paths, overlay_entry, overlay_file, pinned_entry
-from .plan import WovenFile, weave_plan
+from .plan import WovenFile, trimmed_names, weave_plan
 from . import contextless, progress, replay
 from .runtime import closure as runtime_closure
 from .testmain import BOOTSTRAP, generated_testmains
@@ -84,12 +84,14 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
     _check_releases(aspects, packages, env.goversion)
     _watch_sources(watch, packages, env)
     main_module = next((p.module for p in packages if p.module and p.module.main), None)
+    names = trimmed_names(packages) if _trimpath(cmd, base_env) else {}
     read = lambda p: _read_source(p, user_overlay)  # noqa: E731
     weaving = lambda i, n, path: status.show(f"toolweave: weaving package {i} of {n}: {path}")  # noqa: E731
     woven_at = time.monotonic()
     types = package_types(cache, aspects, cmd.list_flags(), cwd, base_env)
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env),
-                        progress=weaving, types=types)
+                        progress=weaving, types=types, names=names)
+    result.names.update(names)      # the pins and patches of files that weaving did not look at too
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
         result.woven.append(WovenFile(path, data, links, ("links",), generated=True))
         result.imports.update(links)
@@ -226,6 +228,16 @@ class Pinned:
     paths: tuple[str, ...]
 
 
+def _trimpath(cmd, env: dict) -> bool:
+    """Whether the build trims paths: -trimpath on the command line, else in GOFLAGS."""
+    given = cmd.flag("-trimpath")
+    if given is None:
+        flags = env.get("GOFLAGS", "").split()
+        given = next((f.partition("=")[2] for f in reversed(flags) if f.lstrip("-").partition("=")[0] == "trimpath"),
+                     None)
+    return given is not None and given.lower() in ("", "true", "1", "t")
+
+
 def _record(key: str, planned: Planned, argv: list[str], go_env_: dict, needed: list[str], patch: dict | None,
             timings: dict | None = None) -> None:
     """Write the replay record of this build (see replay.py); the cache entries it needs are
@@ -257,6 +269,7 @@ def _patch_record(planned: Planned, verb: str, overlay: dict, pinned: Pinned | N
         "aspect_files": planned.aspect_files,
         "facts": facts,
         "files": {path: index[pf] for path, pf in files.items()},
+        "names": {path: name for path, name in result.names.items() if path in watched},
         "woven": {wf.path: {"imports": sorted(wf.imports), "links": sorted(wf.links)} for wf in result.woven
                   if wf.path in watched},
         "imports": sorted(result.imports),
@@ -270,12 +283,12 @@ def _overlay(planned: Planned, woven, setup: ModSetup, cover: bool) -> tuple[dic
     overlay = dict(planned.user_overlay)
     overlay.update(setup.overlay)     # a vendored build's go.mod files and added packages
     for wf in woven:
-        data = with_line_header(wf.data, wf.path) if cover else wf.data
+        data = with_line_header(wf.data, planned.result.names.get(wf.path, wf.path)) if cover else wf.data
         overlay[wf.path] = overlay_entry(cache, wf.path, data)
     pinned = None
     if setup.go_before and version_key(setup.go_after) > version_key(setup.go_before):
         paths = _pin_main_module(planned.packages, planned.main_module, setup.go_before, overlay, cache,
-                                 planned.user_overlay)
+                                 planned.user_overlay, planned.result.names)
         pinned = Pinned(setup.go_before, tuple(paths))
     return overlay, pinned
 
@@ -297,8 +310,9 @@ def _argv(planned: Planned, verb: str, overlay: dict, setup: ModSetup, cover: bo
     return [go_binary(planned.base_env), verb, *head, *ours, *rest[len(head):]]
 
 
-def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay) -> list[str]:
-    """Pin every Go file of the main module's packages in `overlay`; returns their paths."""
+def _pin_main_module(packages, main_module, version, overlay, cache, user_overlay, names) -> list[str]:
+    """Pin every Go file of the main module's packages in `overlay` (`names`: what a file's
+    positions are called when not its path); returns their paths."""
     paths: dict[str, None] = {}       # in order, once each (package variants share files)
     for pkg in packages:
         if not (pkg.module and pkg.module.main and main_module and pkg.module.path == main_module.path):
@@ -308,7 +322,7 @@ def _pin_main_module(packages, main_module, version, overlay, cache, user_overla
                 continue
             current = overlay.get(path)
             data = _read_file(current) if current else _read_source(path, user_overlay)
-            overlay[path] = pinned_entry(cache, path, data, version)
+            overlay[path] = pinned_entry(cache, path, data, version, names.get(path, path))
             paths[path] = None
     return list(paths)
 

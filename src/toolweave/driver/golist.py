@@ -33,6 +33,7 @@ class Package:
     module: Module | None
     for_test: str
     deps: frozenset = frozenset()     # every package it depends on, transitively
+    cgo_files: frozenset = frozenset()  # the absolute paths of go_files that are cgo inputs
 
     @property
     def path(self) -> str:
@@ -81,4 +82,5 @@ def _package(raw: dict) -> Package:
         tuple(f if os.path.isabs(f) else os.path.join(d, f) for f in files),
         frozenset(raw.get("Imports", []) or []), bool(raw.get("Standard")), module, raw.get("ForTest", ""),
         frozenset(raw.get("Deps", []) or []),
+        frozenset(f if os.path.isabs(f) else os.path.join(d, f) for f in raw.get("CgoFiles") or []),
     )

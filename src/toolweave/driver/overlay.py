@@ -18,9 +18,10 @@ def overlay_entry(cache: Cache, path: str, data: bytes) -> str:
     return cache.put("overlay", digest(path, data), data, ".go")
 
 
-def pinned_entry(cache: Cache, path: str, data: bytes, version: str) -> str:
-    """The cache file that stands for source `path` (as `data`) pinned to go`version`."""
-    pinned = pin(data, version, path)
+def pinned_entry(cache: Cache, path: str, data: bytes, version: str, name: str | None = None) -> str:
+    """The cache file that stands for source `path` (as `data`) pinned to go`version`;
+    `name`: what its positions are called, if not `path` (-trimpath)."""
+    pinned = pin(data, version, name or path)
     return cache.put("overlay", digest("pin", path, pinned), pinned, ".go")
 
 

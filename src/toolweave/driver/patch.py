@@ -87,7 +87,7 @@ def _patched(plan: dict, edits, cache: Cache) -> tuple[dict | None, dict]:
         package = plan["facts"][plan["files"][path]] if path in plan["files"] else None
         if package and may_match(package["prefilter"], data):   # else no aspect can match: not woven
             aspects = aspects or _aspects(plan, cache)
-            new, info, ok = _reweave(path, data, aspects, package["facts"], cache)
+            new, info, ok = _reweave(path, data, aspects, package["facts"], cache, plan.get("names", {}).get(path))
             if not ok:
                 return None, woven
         before = woven.get(path) or {}
@@ -97,7 +97,7 @@ def _patched(plan: dict, edits, cache: Cache) -> tuple[dict | None, dict]:
             return None, woven                     # the module set-up would change
         if info and not plan["overlay"]:
             return None, woven                     # the build had no overlay to patch
-        _set_entry(overlay, plan.get("pin"), path, data, new, cache)
+        _set_entry(overlay, plan.get("pin"), path, data, new, cache, plan.get("names", {}))
         if info:
             woven[path] = info
         else:
@@ -111,13 +111,14 @@ def _aspects(plan: dict, cache: Cache):
     return load_aspects(plan["aspect_files"], valid_marks=os.path.join(cache.root, "schema-valid"))
 
 
-def _reweave(path: str, data: bytes, aspects, facts: dict, cache: Cache):
-    """(woven data or None, its imports and links or None, whether it wove cleanly)."""
+def _reweave(path: str, data: bytes, aspects, facts: dict, cache: Cache, name: str | None = None):
+    """(woven data or None, its imports and links or None, whether it wove cleanly); `name`:
+    what its positions are called, if not `path` (a -trimpath build)."""
     from ..aspect.facts import PackageFacts
     from .plan import weave_one
 
     try:
-        result = weave_one(path, data, aspects, PackageFacts.from_record(facts), cache, _NoTypes())
+        result = weave_one(path, data, aspects, PackageFacts.from_record(facts), cache, _NoTypes(), name=name)
     except _AskedTypes:
         return None, None, False
     if result.failures:
@@ -147,10 +148,12 @@ class _NoTypes:
         return "patch: no type facts"
 
 
-def _set_entry(overlay: dict, pin: dict | None, path: str, data: bytes, woven: bytes | None, cache: Cache) -> None:
-    """Point the overlay entry of `path` at its woven (or, if pinned, original) content."""
+def _set_entry(overlay: dict, pin: dict | None, path: str, data: bytes, woven: bytes | None, cache: Cache,
+               names: dict) -> None:
+    """Point the overlay entry of `path` at its woven (or, if pinned, original) content
+    (`names`: the plan's position names, -trimpath)."""
     if pin and path in pin["paths"]:
-        overlay[path] = pinned_entry(cache, path, woven if woven is not None else data, pin["version"])
+        overlay[path] = pinned_entry(cache, path, woven if woven is not None else data, pin["version"], names.get(path))
     elif woven is not None:
         overlay[path] = overlay_entry(cache, path, woven)
     else:

@@ -41,6 +41,7 @@ class PlanResult:
     failures: list[str] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     facts: dict[str, PackageFacts] = field(default_factory=dict)  # every file weaving looked at
+    names: dict[str, str] = field(default_factory=dict)  # position names that are not the path (-trimpath)
     cached: int = 0          # files whose weave came from the cache
     woven_now: int = 0       # files woven in this run
 
@@ -90,11 +91,12 @@ def facts(pkg: Package, main_module, config: tuple = ()) -> PackageFacts:
 
 
 def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module, config: tuple = (),
-               protected: frozenset = frozenset(), progress=None, types=None) -> PlanResult:
+               protected: frozenset = frozenset(), progress=None, types=None, names: dict | None = None) -> PlanResult:
     """Weave every file of every weavable package. `read(path) -> bytes` reads a source
     file as the build sees it (honouring the user's own overlay); `progress(i, n, path)`,
     if given, hears of each package in turn; `types(pkg, pf)`, if given, makes the
-    package's PackageTypes (used only if a file asks)."""
+    package's PackageTypes (used only if a file asks). `names`: what positions in a file are
+    called when that is not its path (a -trimpath build: `trimmed_names`)."""
     result = PlanResult()
     seen: set[str] = set()
     for i, pkg in enumerate(packages, 1):
@@ -112,29 +114,52 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
                 continue
             seen.add(path)
             result.facts[path] = pf
-            _weave_one(path, read(path), found, pf, aspects.fingerprint, cache, result, package_types)
+            name = (names or {}).get(path, path)
+            if name != path:
+                result.names[path] = name
+            _weave_one(path, read(path), found, pf, aspects.fingerprint, cache, result, package_types, name)
     return result
 
 
+def trimmed_names(packages: list[Package]) -> dict[str, str]:
+    """The name the compiler gives each Go file under -trimpath: the go command rewrites a
+    package's directory to its import path, or to module@version/… for a versioned module's
+    package (cmd/go's Action.trimpath). Line directives that toolweave writes must say the
+    same, so that a woven file, and the compile's action ID, do not depend on where the
+    checkout lives. Cgo inputs keep their paths (cgo writes its own directives)."""
+    names = {}
+    for pkg in packages:
+        m = pkg.module
+        prefix = f"{m.path}@{m.version}{pkg.path[len(m.path):]}" if m is not None and m.version else pkg.path
+        for path in pkg.go_files:
+            if path not in pkg.cgo_files:
+                names.setdefault(path, f"{prefix}/{os.path.basename(path)}")
+    return names
+
+
 def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, types=None,
-              protected: bool = False) -> PlanResult:
+              protected: bool = False, name: str | None = None) -> PlanResult:
     """Weave one file of a package with facts `pf`, as weave_plan would (patch.py);
     `types`: the package's PackageTypes, if type facts can be had; `protected`: a package
-    the runtime depends on (only self-contained aspects apply)."""
+    the runtime depends on (only self-contained aspects apply); `name`: the name its line
+    directives use, if not `path` (weave_plan's trimmed_name)."""
     result = PlanResult()
     found = candidates(aspects, pf, protected)
     if found:
         result.facts[path] = pf
-        _weave_one(path, data, found, pf, aspects.fingerprint, cache, result, types)
+        _weave_one(path, data, found, pf, aspects.fingerprint, cache, result, types, name or path)
     return result
 
 
-def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=None) -> None:
+def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=None, name=None) -> None:
+    """Weave `path` (or take its weave from the cache); `name` is what its positions are
+    called (the path itself unless -trimpath), and with the contents the cache key."""
+    name = name or path
     if not any(a.join_point.file_may_match(data) for a in candidates):
         return
     from .. import __version__
 
-    key = digest("weave", __version__, fingerprint, pf.key(), path, data)
+    key = digest("weave", __version__, fingerprint, pf.key(), name, data)
     meta = cache.get("woven", key, ".json")
     info = json.loads(meta) if meta is not None else None
     if info is not None and info.get("types") is not None:
@@ -155,7 +180,7 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=Non
         elif info["status"] == "failed":
             result.failures.append(info["reason"])
         return
-    outcome = weave_file(path, data, candidates, pf, types.for_file(path) if types is not None else None)
+    outcome = weave_file(name, data, candidates, pf, types.for_file(path) if types is not None else None)
     result.woven_now += 1
     info = {"status": type(outcome).__name__.lower()}
     if types is not None and path in types.used:
