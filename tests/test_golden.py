@@ -380,3 +380,17 @@ def test_a_runaway_template_fails_that_files_weave_at_once(template, message):
     assert isinstance(result, Failed), result
     assert result.reason.startswith("work.go:3: aspect aspects.yml:3 runaway: prepend-statements: template: ")
     assert message in result.reason, result.reason
+
+
+# -- a file that is not UTF-8 is left as it was -----------------------------------------------------
+
+def test_a_file_that_is_not_utf8_is_left_as_it_was():
+    """Found by scripts/fuzz_weave.py: an import path with invalid UTF-8 (which tree-sitter
+    parses) made the import table raise UnicodeDecodeError. Go source is UTF-8 and the
+    compiler refuses anything else: the weave fails, located, and the file stays."""
+    from toolweave.weave import Failed
+
+    source = b'package demo\n\nimport "fmt\xff"\n\nfunc Work() {\n}\n'
+    result = weave_file("work.go", source, load_aspect_text(_RUNAWAY % "'_ = 1'", "aspects.yml"))
+    assert isinstance(result, Failed), result
+    assert result.reason == "work.go: not valid UTF-8 (byte 25); left unwoven"
