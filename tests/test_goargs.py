@@ -32,3 +32,20 @@ def test_list_flags_keep_what_changes_the_build_and_drop_the_rest():
     cmd = parse("test", ["-tags", "x", "-o", "t.test", "-memprofilerate", "1", "-race", "."])
     assert cmd.list_flags() == ["-tags=x", "-race"]
     assert cmd.flag("-o") == "t.test"
+
+
+@pytest.mark.parametrize("args, goflags, trims", [
+    (["-trimpath", "."], "", True),
+    (["-trimpath=true", "."], "", True),
+    (["-trimpath=false", "."], "-trimpath", False),     # the command line wins over GOFLAGS
+    (["."], "-trimpath", True),
+    (["."], "-mod=mod -trimpath=false", False),
+    (["."], "-race -trimpath", True),
+    (["."], "", False),
+])
+def test_a_build_trims_paths_by_flag_or_goflags(args, goflags, trims):
+    """The front end names woven files as the compiler will when the build trims paths
+    (tests/e2e/test_trimpath_e2e.py builds it end to end)."""
+    from toolweave.driver.frontend import _trimpath
+
+    assert _trimpath(parse("build", args), {"GOFLAGS": goflags}) == trims

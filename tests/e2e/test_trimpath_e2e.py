@@ -35,7 +35,7 @@ MODULE = {
 WOVEN_COMPILE = re.compile(r"compile .*-p (main|net/http) ")
 
 
-@pytest.mark.parametrize("where", ["flag", "GOFLAGS"])
+@pytest.mark.parametrize("where", ["flag"])     # GOFLAGS=-trimpath: tests/test_goargs.py, to keep CI's time
 def test_two_checkouts_give_identical_binaries_and_share_the_build_cache(runner, tmp_path, where):
     """The front end (the drop-in driver's compiles are keyed by the go command on the
     original sources, and its woven files' absolute names are trimmed by the compiler: it
