@@ -59,10 +59,6 @@ def weave_file(path: str, data: bytes, aspects, package: PackageFacts | None = N
     candidates = [a for a in package_candidates(seq, package) if a.join_point.file_may_match(data)]
     if not candidates:
         return Skipped("no aspect may match this file")
-    try:
-        data.decode("utf-8")            # Go source is UTF-8; the compiler refuses anything else
-    except UnicodeDecodeError as err:
-        return Failed(f"{path}: not valid UTF-8 (byte {err.start}); left unwoven")
     if not data.endswith(b"\n"):
         # Valid Go, but tree-sitter-go wants a terminator after some final declarations
         # (`type T struct{}` at EOF): a woven file gains the newline gofmt would add.

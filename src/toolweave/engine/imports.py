@@ -61,7 +61,7 @@ class ImportTable:
                     alias_node = spec.child_by_field_name("name")
                     path_node = spec.child_by_field_name("path")
                     alias = alias_node.text.decode() if alias_node is not None else ""
-                    specs.append(ImportSpec(_unquote(path_node.text.decode()), alias,
+                    specs.append(ImportSpec(_unquote(path_node.text.decode(errors="replace")), alias,
                                             spec.start_byte, spec.end_byte, child.end_byte))
             elif child.type not in ("comment",):
                 break
