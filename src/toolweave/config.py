@@ -90,20 +90,14 @@ aspects:
 
 
 def inherit_packages_file(globs: tuple[str, ...]) -> str:
-    """The generated aspect file for these globs, written once under the cache root (named by
-    its content, so a build never sees another configuration's file)."""
-    import hashlib
+    """The generated aspect file for these globs, stored once in the cache (named by its
+    content, so a build never sees another configuration's file)."""
     import json
 
+    from .driver.cache import Cache, digest     # a leaf module (it imports only env)
+
     text = _INHERIT_PACKAGES.format(filters="\n".join(f"            - package-filter: {json.dumps(g)}" for g in globs))
-    path = os.path.join(env.cache_root(), "generated", f"gls-inherit-{hashlib.sha256(text.encode()).hexdigest()[:16]}.yml")
-    if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    return path
+    return Cache().put("generated", digest("gls-inherit", text), text.encode(), ".yml")
 
 
 def builtin_names() -> list[str]:
@@ -116,8 +110,8 @@ def load_config(module_dir: str | None) -> Config:
     gls = env.gls()
     path = os.path.join(module_dir, CONFIG_NAME) if module_dir else ""
     if not path or not os.path.exists(path):
-        return Config(frozenset(disabled), (), "", test_bootstrap, gls=gls is not None and gls != "off",
-                      gls_inherit=gls == "inherit")
+        gls = gls or "off"
+        return Config(frozenset(disabled), (), "", test_bootstrap, gls=gls != "off", gls_inherit=gls == "inherit")
     from .aspect.yamlnodes import describe, load_located
     import yaml
 

@@ -20,7 +20,7 @@ from ..weave import package_candidates
 from .cache import Cache
 from .coverexec import shim, wants_cover, with_line_header
 from .goargs import parse
-from .goenv import go_binary, go_env
+from .goenv import go_binary, go_env, split_goflags
 from .golist import go_list
 from .langpin import version_key
 from .links import link_files, linked_by_package
@@ -91,7 +91,7 @@ def plan(verb: str, args: list[str], status: progress.Line = progress.OFF, timin
     types = package_types(cache, aspects, cmd.list_flags(), cwd, base_env)
     result = weave_plan(packages, aspects, cache, read, main_module, protected=runtime_closure(cache, base_env),
                         progress=weaving, types=types, names=names)
-    result.names.update(names)      # the pins and patches of files that weaving did not look at too
+    result.names.update(names)      # woven files, and the pins and patches of those weaving did not touch
     for path, (data, links) in link_files(packages, result.woven, env.gomodcache).items():
         result.woven.append(WovenFile(path, data, links, ("links",), generated=True))
         result.imports.update(links)
@@ -232,7 +232,7 @@ def _trimpath(cmd, env: dict) -> bool:
     """Whether the build trims paths: -trimpath on the command line, else in GOFLAGS."""
     given = cmd.flag("-trimpath")
     if given is None:
-        flags = env.get("GOFLAGS", "").split()
+        flags = split_goflags(env.get("GOFLAGS", ""))
         given = next((f.partition("=")[2] for f in reversed(flags) if f.lstrip("-").partition("=")[0] == "trimpath"),
                      None)
     return given is not None and given.lower() in ("", "true", "1", "t")

@@ -41,7 +41,7 @@ class PlanResult:
     failures: list[str] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     facts: dict[str, PackageFacts] = field(default_factory=dict)  # every file weaving looked at
-    names: dict[str, str] = field(default_factory=dict)  # position names that are not the path (-trimpath)
+    names: dict[str, str] = field(default_factory=dict)  # position names that are not the path (-trimpath; set by the front end)
     cached: int = 0          # files whose weave came from the cache
     woven_now: int = 0       # files woven in this run
 
@@ -114,10 +114,8 @@ def weave_plan(packages: list[Package], aspects, cache: Cache, read, main_module
                 continue
             seen.add(path)
             result.facts[path] = pf
-            name = (names or {}).get(path, path)
-            if name != path:
-                result.names[path] = name
-            _weave_one(path, read(path), found, pf, aspects.fingerprint, cache, result, package_types, name)
+            _weave_one(path, read(path), found, pf, aspects.fingerprint, cache, result, package_types,
+                       (names or {}).get(path))
     return result
 
 
@@ -147,7 +145,7 @@ def weave_one(path: str, data: bytes, aspects, pf: PackageFacts, cache: Cache, t
     found = candidates(aspects, pf, protected)
     if found:
         result.facts[path] = pf
-        _weave_one(path, data, found, pf, aspects.fingerprint, cache, result, types, name or path)
+        _weave_one(path, data, found, pf, aspects.fingerprint, cache, result, types, name)
     return result
 
 
