@@ -127,3 +127,63 @@ def test_gls_must_be_a_boolean_or_the_inherit_mapping(tmp_path, text, message, l
     with pytest.raises(AspectError) as info:
         load_config(str(tmp_path))
     assert message in str(info.value) and f":{line}:" in str(info.value), str(info.value)
+
+
+SECURITY = [
+    # toolweave.yml, TOOLWEAVE_SECURITY, TOOLWEAVE_ERROR_CAPTURE -> optional files, mode, roots, capture
+    ("", None, None, [], "off", (), False),
+    ("security: {mode: report}\n", None, None, ["security-files.yml", "security-exec.yml"], "report", (), False),
+    ("security: {}\n", None, None, ["security-files.yml", "security-exec.yml"], "report", (), False),
+    ("security:\n  mode: enforce\n  roots: [data, /srv]\n  exec: false\n", None, None, ["security-files.yml"],
+     "enforce", ("data", "/srv"), False),
+    ("security:\n  mode: enforce\n  files: false\n", None, None, ["security-exec.yml"], "enforce", (), False),
+    ("security:\n  mode: off\n", None, None, [], "off", (), False),                     # YAML 1.1: false
+    ("security: {mode: enforce}\n", "off", None, [], "off", (), False),                 # the environment wins
+    ("", "enforce", None, ["security-files.yml", "security-exec.yml"], "enforce", (), False),
+    ("errors: {capture: true}\n", None, None, ["error-capture.yml"], "off", (), True),
+    ("errors: {capture: true}\n", None, "0", [], "off", (), False),
+    ("", None, "1", ["error-capture.yml"], "off", (), True),
+]
+
+
+@pytest.mark.parametrize("text, env, capture_env, optional, mode, roots, capture", SECURITY)
+def test_security_and_error_capture_are_opt_in(tmp_path, monkeypatch, text, env, capture_env, optional, mode, roots,
+                                               capture):
+    for name, value in (("TOOLWEAVE_SECURITY", env), ("TOOLWEAVE_ERROR_CAPTURE", capture_env)):
+        monkeypatch.delenv(name, raising=False) if value is None else monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TOOLWEAVE_CACHE_DIR", str(tmp_path / "cache"))
+    if text:
+        (tmp_path / "toolweave.yml").write_text(text)
+    config = load_config(str(tmp_path))
+    assert (config.security, config.security_roots, config.error_capture) == (mode, roots, capture)
+    files = config.aspect_files()
+    assert [os.path.basename(p) for p in files if p.startswith(OPTIONAL_DIR)] == optional
+    generated = [p for p in files if p.startswith(str(tmp_path / "cache"))]
+    assert len(generated) == (1 if mode != "off" else 0)
+    if generated:   # the build's defaults, compiled into the main package
+        args = ", ".join(f'"{x}"' for x in (mode, *roots))
+        assert f"twguard.SetDefault({args})" in open(generated[0]).read()
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("security: strict\n", "security must be a mapping with mode", 1),
+    ("security:\n  mode: paranoid\n", "security.mode must be report, enforce or off, not 'paranoid'", 2),
+    ("security:\n  mode: report\n  roots: data\n", "security.roots must be a list of directories", 3),
+    ("security:\n  roots: ['']\n", "security.roots must be a list of directories", 2),
+    ("security:\n  exec: sometimes\n", "security.exec must be true or false", 2),
+    ("security:\n  shell: true\n", "security must be a mapping with mode", 1),
+    ("errors: true\n", "errors must be a mapping with capture", 1),
+    ("gls: true\nerrors: {capture: yes please}\n", "errors must be a mapping with capture", 2),
+])
+def test_security_and_errors_sections_that_mean_nothing_are_located_errors(tmp_path, monkeypatch, text, message, line):
+    monkeypatch.delenv("TOOLWEAVE_SECURITY", raising=False)
+    (tmp_path / "toolweave.yml").write_text(text)
+    with pytest.raises(AspectError) as info:
+        load_config(str(tmp_path))
+    assert message in str(info.value) and f":{line}:" in str(info.value), str(info.value)
+
+
+def test_an_unknown_security_mode_in_the_environment_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLWEAVE_SECURITY", "paranoid")
+    with pytest.raises(AspectError, match="TOOLWEAVE_SECURITY='paranoid': expected one of off, report, enforce"):
+        load_config(str(tmp_path))

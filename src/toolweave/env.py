@@ -15,6 +15,8 @@ LAUNCHER = "TOOLWEAVE_LAUNCHER"      # "0": `toolweave env` names the Python dri
 LAUNCHER_PLAN = "TOOLWEAVE_LAUNCHER_PLAN"   # set by the launcher: write its plan there (driver/launcher.py)
 TIMINGS = "TOOLWEAVE_TIMINGS"        # a file: time every tool run and phase into it (driver/timings.py)
 GLS = "TOOLWEAVE_GLS"                # "1" / "0" / "inherit": goroutine-local context on / off / on and handed on by go statements (over toolweave.yml's gls)
+SECURITY = "TOOLWEAVE_SECURITY"      # "report" / "enforce" / "off": the security aspects (over toolweave.yml's security.mode; the program reads it again at run time)
+ERROR_CAPTURE = "TOOLWEAVE_ERROR_CAPTURE"   # "1" / "0": record returned errors on spans (over toolweave.yml's errors.capture)
 DEBUG_TYPES = "TOOLWEAVE_DEBUG_TYPES"   # "1": print the type errors the type checker met (driver/typecheck.py)
 
 
@@ -44,6 +46,23 @@ def gls() -> str | None:
     if value == "inherit":
         return "inherit"
     return "off" if value in ("0", "false", "no", "off") else "on"
+
+
+SECURITY_MODES = ("off", "report", "enforce")
+
+
+def security() -> str | None:
+    """TOOLWEAVE_SECURITY, lower-cased (config.py refuses what is not one of SECURITY_MODES),
+    or None when unset (toolweave.yml decides)."""
+    return os.environ.get(SECURITY, "").strip().lower() or None
+
+
+def error_capture() -> bool | None:
+    """TOOLWEAVE_ERROR_CAPTURE: on or off, None when unset (toolweave.yml decides)."""
+    value = os.environ.get(ERROR_CAPTURE, "").strip().lower()
+    if value == "":
+        return None
+    return value not in ("0", "false", "no", "off")
 
 
 def debug_types() -> bool:

@@ -30,7 +30,6 @@ class NodeView:
     """An original node (or byte span) in a template. Attribute access follows go/ast; an
     unknown field raises AttributeError ("can't evaluate field" in the template)."""
 
-    go_type = "ast.Node"
 
     def __init__(self, node, env, start: int | None = None, end: int | None = None):
         self._node, self._env = node, env
@@ -39,6 +38,12 @@ class NodeView:
 
     def __str__(self) -> str:
         return self._env.holes.of(self._start, self._end)
+
+    @property
+    def __go_type__(self) -> str:
+        """The go/ast type it stands for, for `printf "%T"` (templates test a node's kind so:
+        `eq (printf "%T" .) "*ast.BasicLit"`)."""
+        return _GO_TYPES.get(self._node.type, "ast.Node")
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -51,6 +56,8 @@ class NodeView:
 
 class IdentView(NodeView):
     """*ast.Ident: `.Name`, and `.Path` (the import path of a qualified reference, else "")."""
+
+    __go_type__ = "*ast.Ident"
 
     def __init__(self, node, env, name: str, path: str = ""):
         super().__init__(node, env)
@@ -296,4 +303,5 @@ _GO_TYPES = {
     "const_spec": "*ast.ValueSpec", "type_spec": "*ast.TypeSpec", "type_alias": "*ast.TypeSpec",
     "return_statement": "*ast.ReturnStmt", "expression_statement": "*ast.ExprStmt", "pointer_type": "*ast.StarExpr",
     "struct_type": "*ast.StructType", "parenthesized_expression": "*ast.ParenExpr",
+    **{t: "*ast.BasicLit" for t in _BASIC_KINDS},
 }

@@ -14,7 +14,8 @@ Runtime values stand for Go ``reflect.Value``\\ s:
   (``[]interface {}``), ``dict`` (``map[string]interface {}``), callables
   (``func``) and any other object, which behaves like a pointer to a struct.
 
-Go type names: an object's type is ``cls.__go_type__`` if the class sets it,
+Go type names: an object's type is ``cls.__go_type__`` if the class sets it
+(a property is read on the object: one class may stand for several Go types),
 else ``"*" + cls.__name__``; a function's type is derived from its
 annotations (``int``->int, ``float``->float64, ``str``->string,
 ``bool``->bool, ``list``->[]interface {}, ``dict``->map[string]interface {},
@@ -78,7 +79,10 @@ def type_name(v):
     if k == "func":
         return signature(v).go_type()
     if k == "ptr":
-        return getattr(type(v), "__go_type__", None) or "*" + type(v).__name__
+        named = getattr(type(v), "__go_type__", None)
+        if isinstance(named, property):
+            named = named.__get__(v)
+        return named or "*" + type(v).__name__
     return _KIND_NAMES[k]
 
 

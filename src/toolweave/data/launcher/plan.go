@@ -40,7 +40,7 @@ type gated struct {
 // keyEnv: variables that change which aspects a build loads, hence part of the plan's key.
 // GOFLAGS and GOWORK: where the module graph comes from (the fingerprint has its versions).
 var keyEnv = []string{"TOOLWEAVE_DISABLED_INTEGRATIONS", "TOOLWEAVE_TEST_BOOTSTRAP", "TOOLWEAVE_RUNTIME_SOURCE", envNested,
-	"GOFLAGS", "GOWORK"}
+	"TOOLWEAVE_GLS", "TOOLWEAVE_SECURITY", "TOOLWEAVE_ERROR_CAPTURE", "GOFLAGS", "GOWORK"}
 
 var verbs = map[string]bool{"build": true, "install": true, "run": true, "test": true, "vet": true,
 	"list": true, "get": true, "generate": true, "tool": true}
