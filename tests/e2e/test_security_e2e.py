@@ -114,6 +114,8 @@ def test_traversal_and_injection_are_refused_or_reported(runner, built, receiver
         [f"toolweave security: {action} os.ReadFile"] * 2
     by_id = {s.span_id: s for s, _ in violations}
     assert all(r.span_id in by_id and r.severity_text == "WARN" for r in logs), logs
+    assert all(r.attributes["security.action"] == action and r.attributes["security.rule"] in
+               ("path-traversal", "shell-injection") and r.attributes["code.function.name"] in r.body for r in logs), logs
 
 
 def test_returned_errors_are_recorded_and_unchanged(runner, built, receiver):
@@ -128,3 +130,22 @@ def test_returned_errors_are_recorded_and_unchanged(runner, built, receiver):
         assert "main.lookup" in event.attributes["exception.stacktrace"]
     types = sorted(e.attributes["exception.type"] for _, e in exceptions)
     assert types == ["*errors.errorString", "*fmt.wrapError", "*main.ReportError"]
+
+
+def test_the_drop_in_driver_weaves_them_when_the_environment_asks(runner, built, tmp_path, receiver):
+    """TOOLWEAVE_SECURITY at build time, through `go build` with toolweave's GOFLAGS: the
+    first build (unset: toolweave.yml says off) leaves the file calls alone; the second
+    (enforce) must not reuse the first one's plan or archives, since the variable changes which
+    aspects load."""
+    module = tmp_path / "guarded"
+    shutil.copytree(built, module, symlinks=True, ignore=shutil.ignore_patterns("app", "toolweave.yml"))
+    (module / "toolweave.yml").write_text("security:\n  mode: off\n  roots: [reports]\n")
+    os.symlink(built.parent / "outside", tmp_path / "outside")
+    secret = "/read?name=../../outside/secret.txt"
+    answers = {}
+    for env in ({}, {"TOOLWEAVE_SECURITY": "enforce"}):
+        runner.build("goflags", "build", "-o", str(module / "app"), ".", cwd=module, env=env).check()
+        run = runner.run([str(module / "app")], cwd=module, env=otel_env(receiver)).check()
+        answers[bool(env)] = next(line for line in run.stdout.splitlines() if line.startswith(secret))
+    assert answers[False] == f"{secret} 200 top secret"
+    assert answers[True].startswith(f"{secret} 403 refused: open ../outside/secret.txt: permission denied by toolweave")

@@ -240,7 +240,7 @@ func violation(ctx context.Context, mode, call string, b *Blocked, subject attri
 	logCtx := trace.ContextWithSpan(context.Background(), span)
 	args := make([]any, 0, len(attrs))
 	for _, a := range attrs {
-		args = append(args, a.Key, a.Value.AsString())
+		args = append(args, string(a.Key), a.Value.AsString())
 	}
 	twslog.WarnContext(logCtx, "toolweave security: "+action+" "+call, args...)
 	if own {
