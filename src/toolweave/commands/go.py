@@ -29,6 +29,9 @@ def run(argv: list[str]) -> int:
     code, how = 1, "full"
     try:
         code, how = _run(verb, args, timings)
+    except KeyboardInterrupt as err:     # SIGINT, or SIGTERM (driver.cache.catch_signals)
+        print("toolweave: interrupted", file=sys.stderr)
+        code = 128 + getattr(err, "signum", 2)
     finally:
         if timings is not None:
             timings.finish(code, how)
@@ -46,6 +49,10 @@ def _run(verb: str, args: list[str], timings) -> tuple[int, str]:
     changed = replay.changed_files(record) if record is not None else None
     if timings is not None:
         timings.phase("replay check", started)
+    if record is None or changed:        # a replay execs go (which gets the signals itself)
+        from ..driver.cache import catch_signals
+
+        catch_signals()
     if record is not None:
         if changed == []:                # nothing changed: no planning, no weaving
             if log:

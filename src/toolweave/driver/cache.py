@@ -2,7 +2,9 @@
 
 Entries are written to a temporary name and renamed into place, so two concurrent builds
 never see a half-written file; the same key always holds the same bytes, so whichever rename
-wins is right.
+wins is right. SIGINT and SIGTERM (catch_signals: the front end) unwind like Ctrl-C, but never
+inside a write: a signal that arrives there waits until the entry is in place or removed, so
+an interrupted build leaves no temporary file behind.
 """
 
 from __future__ import annotations
@@ -16,6 +18,53 @@ from .. import env
 
 
 cache_root = env.cache_root
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived (catch_signals); `signum` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_writing = 0            # cache writes under way: a signal waits for them (_uninterrupted)
+_pending: int | None = None
+
+
+def catch_signals() -> None:
+    """Make SIGINT and SIGTERM raise Interrupted (after any cache write under way), so
+    `finally` blocks run and subprocess.run kills its child, instead of a traceback (SIGINT)
+    or a death with nothing cleaned up (SIGTERM's default)."""
+    import signal
+
+    def handler(signum, frame):
+        global _pending
+        if _writing:
+            _pending = signum
+            return
+        raise Interrupted(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+class _Uninterrupted:
+    """`with _uninterrupted:` a signal that arrives inside is raised at the end."""
+
+    def __enter__(self):
+        global _writing
+        _writing += 1
+
+    def __exit__(self, *exc):
+        global _writing, _pending
+        _writing -= 1
+        if _pending is not None and not _writing:
+            signum, _pending = _pending, None
+            raise Interrupted(signum)
+
+
+_uninterrupted = _Uninterrupted()
 
 
 def digest(*parts) -> str:
@@ -60,15 +109,17 @@ class Cache:
         import tempfile
 
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=".tmp-", dir=os.path.dirname(target))
+        tmp = None
         try:
+            with _uninterrupted:
+                tmp = tempfile.mkdtemp(prefix=".tmp-", dir=os.path.dirname(target))
             fill(tmp)
             os.rename(tmp, target)
         except OSError:
             if not os.path.isdir(target):
                 raise
         finally:
-            if os.path.isdir(tmp):
+            if tmp is not None and os.path.isdir(tmp):
                 shutil.rmtree(tmp, ignore_errors=True)
         return target
 
@@ -85,15 +136,16 @@ def write_atomic(target: str, data: bytes) -> None:
     import tempfile
 
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with _uninterrupted:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(target))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
 
 
 def read_or_empty(path: str) -> bytes:

@@ -307,8 +307,8 @@ def _call(argv: list[str], go_env: dict, stderr: int | None = None) -> int:
             except BaseException:
                 proc.kill()
                 raise
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as err:     # Ctrl-C, or SIGTERM (cache.catch_signals: Interrupted)
+        return 128 + getattr(err, "signum", 2)
 
 
 def _go_phase(verb: str, argv: list[str], goflags: str) -> bool:
