@@ -35,6 +35,8 @@ Type facts (bench/typebench.py, `--only types`, ~3 minutes): what a package that
 checker costs (go list -export, one helper run, the helper's build) and a one-file rebuild of
 multi with a type-asking aspect. Goroutine-local context (bench/glsbench.py, `--only gls`, ~2
 minutes): goroutine and span costs with and without gls.yml, and a million goroutines.
+Exporter unreachable (bench/unreachable.py, `--only unreachable`, never by default, ~12 minutes):
+multi under load with export disabled, healthy, refused and black-holed; latency, RSS, drops.
 Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
 bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
@@ -69,6 +71,7 @@ import ecobench  # noqa: E402
 import taxbench  # noqa: E402
 import typebench  # noqa: E402
 import glsbench  # noqa: E402
+import unreachable  # noqa: E402
 from buildbench import App, Variant  # noqa: E402
 
 OSS_MODULE, OSS_VERSION = "miniflux.app/v2", "v2.3.5"
@@ -92,7 +95,9 @@ MODES = {
              # what type facts cost a package that asks (bench/typebench.py): ~3 minutes
              "types": {"rounds": 5},
              # goroutine-local context (bench/glsbench.py): ~2 minutes
-             "gls": {"rounds": 7}},
+             "gls": {"rounds": 7},
+             # exporter unreachable (bench/unreachable.py, only with --only unreachable): ~12 minutes
+             "unreachable": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8, "long": 60, "sample": 5}},
     "quick": {"runs": {"multi": {"cold": 0, "noop": 2, "incremental": 2},
                        "largeidle": {"cold": 1, "noop": 2, "incremental": 2},
                        "miniflux": {"cold": 0, "noop": 2, "incremental": 2}},
@@ -101,7 +106,8 @@ MODES = {
               "allocs": {"count": 1, "benchtime": "1s"},
               "eco": {"rounds": 1, "duration": 2, "warmup": 1, "concurrency": 8},
               "types": {"rounds": 2},
-              "gls": {"rounds": 1}},
+              "gls": {"rounds": 1},
+              "unreachable": {"rounds": 1, "duration": 3, "warmup": 1, "concurrency": 8, "long": 10, "sample": 2}},
 }
 
 
@@ -322,7 +328,8 @@ def main(argv=None) -> int:
     parser.add_argument("--oss-cold", action="store_true", help="also cold builds of the open-source service")
     parser.add_argument("--cold-runs", type=int, help="runs of every cold scenario (default: per mode)")
     parser.add_argument("--only", default="build,tax,runtime,allocs,eco,types,gls",
-                        help="comma list of build,tax,runtime,allocs,eco,types,gls")
+                        help="comma list of build,tax,runtime,allocs,eco,types,gls,unreachable "
+                             "(unreachable only when named)")
     parser.add_argument("--apps", default="multi,largeidle,miniflux", help="comma list of build apps")
     parser.add_argument("--variants", help="comma list of build variants to keep (default: all of each app)")
     parser.add_argument("--no-docs", action="store_true", help="do not regenerate docs/benchmarks.md")
@@ -373,6 +380,10 @@ def main(argv=None) -> int:
         if "gls" in only:
             print("\n== goroutine-local context: goroutine and span costs, a million goroutines ==", flush=True)
             results["gls"] = glsbench.measure(_subdir(root, "gls"), **settings["gls"])
+        if "unreachable" in only:
+            print("\n== exporter unreachable: multi under load, export disabled, refused, black-holed ==", flush=True)
+            results["unreachable"] = {"multi": unreachable.measure(workdir=_subdir(root, "unreachable"),
+                                                                   **settings["unreachable"])}
     results["info"].update(finished=_now(), duration_s=round(time.perf_counter() - start, 1),
                            loadavg_after=os.getloadavg())
     if _fingerprint() != results["info"]["toolweave_source"]:

@@ -11,6 +11,10 @@
 // SDK's own variables (OTEL_TRACES_SAMPLER, OTEL_BSP_*, …). OTEL_SDK_DISABLED=true leaves
 // every global untouched (the API's no-ops).
 //
+// Lost telemetry (spans dropped by a full batch queue, spans and log records in failed
+// exports) is counted, readable through Dropped, and said on stderr: failed exports at most
+// once per ReportInterval, the totals at shutdown (dropped.go).
+//
 // Go runtime metrics belong to the separate integration toolweave.dev/runtime/runtimemetrics
 // (its own aspect starts them in main, so switching it off leaves them off).
 package bootstrap
@@ -79,13 +83,15 @@ func flush() {
 // otel.Handle and left off, never stopping the program.
 func install() func() {
 	ctx := context.Background()
+	installErrorHandler()
 	res := newResource(ctx)
 	var shutdowns []func(context.Context) error
 
 	if exp, err := autoexport.NewSpanExporter(ctx); err != nil {
 		otel.Handle(configError("OTEL_TRACES_EXPORTER", err))
 	} else if !autoexport.IsNoneSpanExporter(exp) {
-		opts := []sdktrace.TracerProviderOption{sdktrace.WithBatcher(exp), sdktrace.WithResource(res)}
+		// batchProcessor is sdktrace.WithBatcher's processor, its losses counted (dropped.go).
+		opts := []sdktrace.TracerProviderOption{sdktrace.WithSpanProcessor(batchProcessor(exp)), sdktrace.WithResource(res)}
 		if gls.Available() {
 			// Goroutine-local context (gls.yml woven into the runtime): spans started without
 			// a span in their context take the goroutine's current one as parent.
@@ -111,13 +117,16 @@ func install() func() {
 	if exp, err := autoexport.NewLogExporter(ctx); err != nil {
 		otel.Handle(configError("OTEL_LOGS_EXPORTER", err))
 	} else if !autoexport.IsNoneLogExporter(exp) {
-		lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(exp)), sdklog.WithResource(res))
+		lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(logExporter{exp})), sdklog.WithResource(res))
 		logglobal.SetLoggerProvider(lp)
 		shutdowns = append(shutdowns, lp.Shutdown)
 	}
 
 	otel.SetTextMapPropagator(autoprop.NewTextMapPropagator())
-	return func() { shutdownAll(shutdowns) }
+	return func() {
+		shutdownAll(shutdowns)
+		reportTotals()
+	}
 }
 
 // configError says which setting a signal was left off for (autoexport's errors do not).
@@ -128,6 +137,7 @@ func configError(key string, err error) error {
 // shutdownAll shuts the providers down in parallel under one ShutdownTimeout deadline, so
 // the bound holds for all of them together.
 func shutdownAll(shutdowns []func(context.Context) error) {
+	endBackoff() // the spans still queued get their try even if the last export failed
 	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	errs := make([]error, len(shutdowns))
