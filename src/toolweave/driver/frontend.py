@@ -25,7 +25,7 @@ from .golist import go_list
 from .langpin import version_key
 from .links import link_files, linked_by_package
 from .modcopy import copy_module, split_woven
-from .modfile import ModSetup, Roots, prepare
+from .modfile import ModSetup, Roots, prepare, raised_copies, replace_target
 from .overlay import cache_paths, overlay_entry, overlay_file, pinned_entry
 from .plan import WovenFile, trimmed_names, weave_plan
 from . import contextless, progress, replay
@@ -201,8 +201,13 @@ def _run(verb: str, args: list[str], replay_key: str, log, status: progress.Line
         status.show("toolweave: preparing modules (go list -mod=mod)")
         setup_at = time.monotonic()
         in_overlay, copies = split_woven(result.woven, planned.packages, planned.env.gomodcache)
-        replaces = {m.path: copy_module(planned.cache, m, files) for m, files in copies.items()}
+        # Each copy replaces the version it was woven from, and only that one: where the
+        # runtime's requirements raise the module (MVS), the raised version builds unwoven
+        # (said below) rather than the old woven code under the new version's importers.
+        replaces = {replace_target(m.path, m.version): copy_module(planned.cache, m, files) for m, files in copies.items()}
         setup = _module_setup(planned, verb, replaces)
+        for warning in raised_copies(setup, copies):
+            print(f"toolweave: warning: {warning}", file=sys.stderr)
         overlay, pinned = _overlay(planned, in_overlay, setup, cover)
         argv, go_env_ = _argv(planned, verb, overlay, setup, cover), {**base_env, **setup.env}
         if timings is not None:

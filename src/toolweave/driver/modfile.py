@@ -150,6 +150,30 @@ def _workspace(env, cache, rt, imports, replaces, cwd, go_env, roots, vendor=Non
     return ModSetup("", {"GOWORK": os.path.join(out, "go.work")}, "", "", **vendored)
 
 
+def replace_target(path: str, version: str) -> str:
+    """The left side of the `replace` of a woven module copy: the module at the version it
+    was woven from (a module without a version, e.g. replaced by a directory: every version)."""
+    return f"{path} {version}" if version else path
+
+
+def raised_copies(setup: ModSetup, copies) -> list[str]:
+    """Why each woven module copy (`copies`: modules with .path and .version) is not what the
+    build uses: the generated module file selects another version of it, raised by the
+    runtime's requirements (its require lines name the selected versions: the go command
+    completed them). Empty when every copy is used."""
+    if not setup.flag.startswith("-modfile="):
+        return []
+    text = read_or_empty(setup.flag[len("-modfile="):]).decode(errors="replace")
+    out = []
+    for module in sorted(copies, key=lambda m: m.path):
+        found = re.search(rf"(?m)^[ \t]*(?:require[ \t]+)?{re.escape(module.path)}[ \t]+(v\S+)", text)
+        if module.version and found and found.group(1) != module.version:
+            out.append(f"{module.path} was woven at {module.version}, but toolweave's runtime requirements raise it to "
+                       f"{found.group(1)}, which builds unwoven; require {module.path} {found.group(1)} in go.mod "
+                       f"to have it woven")
+    return out
+
+
 def _libs(imports) -> list[str]:
     """The glue modules (runtime.lib_name) the imports come from."""
     return sorted({n for n in map(runtime.lib_name, imports) if n})
