@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,3 +181,26 @@ def test_valid_file_weaves(results, workdir):
     assert re.search(r'\w*\.Print\("println"\)', proc.stdout), proc.stdout
     assert 'fmt.Println("hello")' in proc.stdout
     assert (workdir / "x.go").read_bytes() == GO_SOURCE, "weave never touches its input"
+
+
+def test_a_huge_file_is_refused_quickly_and_located(workdir):
+    """A 2.6 MB aspect file (30,000 aspects; no aliases): refused at the value that crosses the
+    bound, with its line, before any schema walk; one over 4 MiB is refused unread. Generated
+    here rather than kept in the corpus."""
+    aspect = "  - id: a{i}\n    join-point:\n      function-call: fmt.Println\n    advice:\n      - wrap-expression: 'f({{{{ . }}}})'\n"
+    huge = workdir / "huge.yml"
+    huge.write_text("aspects:\n" + "".join(aspect.format(i=i) for i in range(30_000)))
+    assert huge.stat().st_size > 2_500_000
+    started = time.monotonic()
+    proc = _weave(huge, workdir)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert re.fullmatch(r"toolweave: .*huge\.yml:\d+: .*expands to more than 200,000 values.*\n", proc.stderr), proc.stderr
+    line = int(re.search(r"huge\.yml:(\d+):", proc.stderr).group(1))
+    assert 50_000 < line < 150_000       # where the bound was crossed, not line 1
+    assert elapsed < 20, elapsed
+    huge.write_text("aspects:\n" + "".join(aspect.format(i=i) for i in range(60_000)))    # 5.3 MB
+    started = time.monotonic()
+    proc = _weave(huge, workdir)
+    assert proc.returncode == 2 and proc.stderr.endswith("huge.yml: aspect file is larger than 4 MiB (toolweave's own are a few KiB)\n"), proc.stderr
+    assert time.monotonic() - started < 5

@@ -16,6 +16,10 @@ from .model import Aspect, AspectSet
 from .registry import ADVICE, JOIN_POINTS, load_kinds
 from .yamlnodes import LDict, LList, describe, line_of, load_located
 
+#: The largest aspect file read: YAML composes a document whole before yamlnodes bounds its
+#: values (200,000), at seconds per megabyte; a larger file is refused unread.
+MAX_FILE_BYTES = 4 << 20
+
 
 def load_aspects(paths, require_meta: bool = False, valid_marks: str | None = None) -> AspectSet:
     """Load aspect files (and what they extend) in order into one AspectSet.
@@ -46,6 +50,7 @@ class _Loader:
         self.seen: set[str] = set()
 
     def load_file(self, path: str, chain: tuple) -> None:
+        """Reads at most MAX_FILE_BYTES of path, then loads it (and what it extends)."""
         real = os.path.realpath(path)
         if real in chain:
             raise AspectError(f"extends cycle: {' -> '.join(chain + (real,))}", path)
@@ -53,9 +58,11 @@ class _Loader:
             return
         try:
             with open(path, "rb") as f:
-                data = f.read()
+                data = f.read(MAX_FILE_BYTES + 1)
         except OSError as err:
             raise AspectError(f"cannot read aspect file: {err.strerror}", path)
+        if len(data) > MAX_FILE_BYTES:      # before YAML composes it all (seconds per megabyte)
+            raise AspectError(f"aspect file is larger than {MAX_FILE_BYTES >> 20} MiB (toolweave's own are a few KiB)", path)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
