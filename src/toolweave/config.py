@@ -244,7 +244,7 @@ def _security(doc, path: str) -> _Security:
     if mode not in env.SECURITY_MODES:
         raise AspectError(f"security.mode must be report, enforce or off, not {mode!r}", path, lines.get("mode", line))
     roots = section.get("roots", [])
-    if not isinstance(roots, list) or not all(isinstance(r, str) and r.strip() and "\x00" not in r for r in roots):
+    if not isinstance(roots, list) or not all(isinstance(r, str) and r.strip() and "\x00" not in r and "{{" not in r for r in roots):
         raise AspectError("security.roots must be a list of directories", path, lines.get("roots", line))
     for key in ("files", "exec"):
         if not isinstance(section.get(key, True), bool):
