@@ -37,6 +37,10 @@ require (
 require example.com/single v1.2.0
 
 replace golang.org/x/net v0.19.0 => /cache/modcopy/abc
+
+replace (
+	example.com/single v1.1.0 => ../single
+)
 """
 
 

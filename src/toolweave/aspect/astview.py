@@ -30,7 +30,6 @@ class NodeView:
     """An original node (or byte span) in a template. Attribute access follows go/ast; an
     unknown field raises AttributeError ("can't evaluate field" in the template)."""
 
-
     def __init__(self, node, env, start: int | None = None, end: int | None = None):
         self._node, self._env = node, env
         self._start = node.start_byte if start is None else start

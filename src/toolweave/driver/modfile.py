@@ -163,14 +163,15 @@ def raised_copies(setup: ModSetup, copies) -> list[str]:
     completed them). Empty when every copy is used."""
     if not setup.flag.startswith("-modfile="):
         return []
-    text = read_or_empty(setup.flag[len("-modfile="):]).decode(errors="replace")
+    # only require directives: a replace block names the woven version too
+    selected = {path: version for path, version, _ in
+                _requirements(read_or_empty(setup.flag[len("-modfile="):]).decode(errors="replace"))}
     out = []
     for module in sorted(copies, key=lambda m: m.path):
-        found = re.search(rf"(?m)^[ \t]*(?:require[ \t]+)?{re.escape(module.path)}[ \t]+(v\S+)", text)
-        if module.version and found and found.group(1) != module.version:
+        raised = selected.get(module.path, module.version)
+        if module.version and raised != module.version:
             out.append(f"{module.path} was woven at {module.version}, but toolweave's runtime requirements raise it to "
-                       f"{found.group(1)}, which builds unwoven; require {module.path} {found.group(1)} in go.mod "
-                       f"to have it woven")
+                       f"{raised}, which builds unwoven; require {module.path} {raised} in go.mod to have it woven")
     return out
 
 
@@ -202,13 +203,18 @@ def _require_blocks(gomod: str) -> list[str]:
 
 def go_requires(gomod: str) -> list[tuple[str, bool]]:
     """(module path, whether `// indirect`) of every requirement in go.mod text."""
+    return [(path, indirect) for path, _, indirect in _requirements(gomod)]
+
+
+def _requirements(gomod: str) -> list[tuple[str, str, bool]]:
+    """(module path, version, whether `// indirect`) of every requirement in go.mod text."""
     out = []
     for directive in _require_blocks(gomod):
         for line in directive.splitlines():
             words = line.split("//", 1)[0].split()
             words = words[1:] if words[:1] == ["require"] else words
             if words and words[0] not in ("(", ")"):
-                out.append((words[0], "// indirect" in line))
+                out.append((words[0], words[1] if len(words) > 1 else "", "// indirect" in line))
     return out
 
 
