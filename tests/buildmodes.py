@@ -13,12 +13,25 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 
+import pytest
+
 MODES = ("frontend", "toolexec", "goflags")
 DROP_IN = MODES[1:]
+
+# CI runs a representative subset of the build-mode matrix (its time is a budget);
+# scripts/test-matrix sets this and runs the rest.
+FULL_MATRIX = os.environ.get("TOOLWEAVE_FULL_MATRIX") == "1"
+
+
+def full_matrix_only(why: str) -> None:
+    """Skips the running test outside the full matrix, saying why it is left to it."""
+    if not FULL_MATRIX:
+        pytest.skip(f"{why}: scripts/test-matrix runs it")
 
 
 def toolexec_command() -> list[str]:

@@ -16,7 +16,13 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from buildmodes import full_matrix_only  # noqa: E402
 from pgcluster import PgCluster, PgClusterError  # noqa: E402
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("full_matrix") is not None:
+        full_matrix_only("one more build configuration of a behaviour CI covers")
 
 
 @pytest.fixture(scope="session")

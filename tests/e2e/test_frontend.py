@@ -16,6 +16,7 @@ import textwrap
 
 import pytest
 
+from buildmodes import full_matrix_only
 from e2e_support import otel_env, tree_hashes, write_module, write_workspace
 from toolweave.otlp.spantree import find, parent
 
@@ -244,6 +245,8 @@ def test_no_go_on_path_is_one_line(runner, spans_module):
 @pytest.mark.parametrize("flags", [["-race"], ["-tags", "extra"], ["-trimpath"], ["-cover"]],
                          ids=["race", "tags", "trimpath", "cover"])
 def test_go_flags_pass_through(runner, spans_module, receiver, flags, mode):
+    if flags == ["-race"] and mode != "frontend":
+        full_matrix_only("-race under the drop-in driver (a cold race build of every package)")
     (spans_module / "extra.go").write_text("//go:build extra\n\npackage main\n\nfunc init() { println(\"extra\") }\n")
     binary = build(runner, spans_module, *flags, mode=mode)
     res = runner.run([str(binary)], cwd=spans_module, env=otel_env(receiver, GOCOVERDIR=str(spans_module))).check()

@@ -132,6 +132,7 @@ def test_returned_errors_are_recorded_and_unchanged(runner, built, receiver):
     assert types == ["*errors.errorString", "*fmt.wrapError", "*main.ReportError"]
 
 
+@pytest.mark.full_matrix
 def test_the_drop_in_driver_weaves_them_when_the_environment_asks(runner, built, tmp_path, receiver):
     """TOOLWEAVE_SECURITY at build time, through `go build` with toolweave's GOFLAGS: the
     first build (unset: toolweave.yml says off) leaves the file calls alone; the second

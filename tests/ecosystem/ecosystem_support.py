@@ -19,7 +19,7 @@ APPS = Path(__file__).parent / "apps"
 # CI time is a budget: in CI the front end builds every app and the launcher (GOFLAGS) the
 # representative ones; scripts/test-matrix (TOOLWEAVE_FULL_MATRIX=1) builds every app in every
 # mode, the pure-Python drop-in driver (`toolexec`) included.
-FULL = os.environ.get("TOOLWEAVE_FULL_MATRIX") == "1"
+FULL = buildmodes.FULL_MATRIX
 REPRESENTATIVE = {"grpc", "goredis", "gin", "zap", "pgx", "distributed"}
 
 

@@ -254,8 +254,8 @@ def full_matrix_only(build: Builder) -> None:
     """A configuration of its own costs the drop-in driver a cold build of every package
     (the compiler's identity carries it): in CI only the front end builds it; the drop-in
     modes run in scripts/test-matrix (TOOLWEAVE_FULL_MATRIX=1)."""
-    if build.mode != "frontend" and os.environ.get("TOOLWEAVE_FULL_MATRIX") != "1":
-        pytest.skip("a configuration of its own under the drop-in driver: scripts/test-matrix runs it")
+    if build.mode != "frontend":
+        buildmodes.full_matrix_only("a configuration of its own under the drop-in driver")
 
 
 # --------------------------------------------------------------------------- scenarios
