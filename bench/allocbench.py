@@ -6,7 +6,8 @@
 Runs `go test -run '^$' -bench '^BenchmarkWork$' -benchmem -count N -benchtime T` for each
 variant (see bench/loadbench.py): plain and manual with `go test`, toolweave with
 `toolweave go test` on multi/plain and TOOLWEAVE_TEST_BOOTSTRAP=1, so the woven test binary
-starts the SDK from OTEL_* as multi/manual's TestMain does by hand. Every variant gets the
+starts the SDK from OTEL_* as multi/manual's TestMain does by hand, and
+TOOLWEAVE_DB_QUERY_TEXT=raw, as manual's otelsql records statements. Every variant gets the
 same environment: OTLP/HTTP export to one DiscardReceiver on loopback and
 OTEL_SERVICE_NAME=multi-<variant>; the benchmark logs at info level (formatted, discarded),
 so both instrumented variants export traces, metrics and one log record per request alike.
@@ -51,7 +52,7 @@ def bench_variant(variant: str, count: int, benchtime: str, receiver, workdir: P
     go test is kept in workdir/<variant>.txt."""
     env = clean_env(**BUILD_ENV, **receiver.env(), OTEL_SERVICE_NAME=f"multi-{variant}")
     if variant == "toolweave":
-        env["TOOLWEAVE_TEST_BOOTSTRAP"] = "1"
+        env.update(TOOLWEAVE_TEST_BOOTSTRAP="1", TOOLWEAVE_DB_QUERY_TEXT="raw")  # like for like
     argv = go_command(variant, "test", "-run", "^$", "-bench", "^BenchmarkWork$", "-benchmem",
                       "-count", str(count), "-benchtime", benchtime)
     before = receiver.snapshot()

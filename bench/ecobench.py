@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -56,7 +55,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "ecosystem"))
 
 from buildbench import summary  # noqa: E402
-from loadbench import build as build_variants, clean_env  # noqa: E402
+from loadbench import build as build_variants, clean_env, snapshot  # noqa: E402
 from pgcluster import PgCluster  # noqa: E402
 from redisserver import RedisServers  # noqa: E402
 from stdlib_b import DiscardReceiver, run  # noqa: E402
@@ -65,7 +64,6 @@ VARIANTS = ("plain", "manual", "toolweave")
 APP = REPO / "tests" / "ecosystem" / "apps" / "distributed"
 SOURCES = {"plain": APP, "manual": BENCH / "apps" / "distributed" / "manual", "toolweave": APP}
 METRICS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_req", "allocs_per_req")
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 class Process:
@@ -83,14 +81,7 @@ class Process:
 
     def snapshot(self) -> tuple[float, int]:
         """(CPU seconds so far, heap allocations so far)."""
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / TICK          # utime, stime
-        self.proc.send_signal(signal.SIGUSR1)
-        line = self.proc.stdout.readline()
-        if not line.startswith("mallocs "):
-            sys.exit(f"unexpected output {line!r} after SIGUSR1")
-        return cpu, int(line.split()[1])
+        return snapshot(self.proc)
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)

@@ -32,7 +32,9 @@ ANALYSIS = BENCH_DIR / "analysis.md"
 
 DASH = "—"
 COLORS = {"plain": "#8c8c8c", "manual": "#1f77b4", "toolweave": "#ff7f0e", "toolweave-toolexec": "#ffbb78",
-          "orchestrion": "#9467bd"}
+          "orchestrion": "#9467bd", "toolweave-default": "#d62728"}
+# Labels of the per-round ratio bars of the runtime chart.
+RATIO_LABELS = {"rps": "req/s", "p99_ms": "p99", "cpu_us_per_req": "CPU/req", "allocs_per_req": "allocs/req"}
 OTHER_COLOR = "#2ca02c"
 SCENARIOS = ("cold", "noop", "incremental")
 SCENARIO_LABELS = {"noop": "no-op"}
@@ -244,15 +246,31 @@ def build_figure(name: str, app: dict):
 
 
 def runtime_figure(name: str, data: dict):
-    """Throughput and p99 latency per variant."""
+    """Per variant throughput, p99 latency and server CPU per request; then the per-round
+    ratios toolweave / manual of each metric (median, min–max over rounds)."""
     variants = data.get("variants", [])
     results = data.get("results", {})
-    fig, (rps, p99) = plt.subplots(1, 2)
-    variant_bars(rps, variants, [results.get(v, {}).get("rps") for v in variants], fmt_int)
-    variant_bars(p99, variants, [results.get(v, {}).get("p99_ms") for v in variants], fmt_ms)
-    rps.set_title("throughput (req/s, higher is better)")
-    p99.set_title("p99 latency (ms, lower is better)")
-    fig.suptitle(f"{name}: runtime (median, min–max over rounds)")
+    paired = (data.get("paired") or {}).get("toolweave/manual")
+    panels = [("rps", "throughput (req/s, higher is better)", fmt_int),
+              ("p99_ms", "p99 latency (ms, lower is better)", fmt_ms),
+              ("cpu_us_per_req", "server CPU per request (µs)", fmt_int)]
+    panels = [p for p in panels if any(p[0] in results.get(v, {}) for v in variants)]
+    fig, axes = plt.subplots(1, len(panels) + bool(paired), figsize=(4 * (len(panels) + bool(paired)), 4))
+    for ax, (key, title, fmt) in zip(axes, panels):
+        variant_bars(ax, variants, [results.get(v, {}).get(key) for v in variants], fmt)
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+    if paired:
+        ax = axes[-1]
+        keys = [k for k in ("rps", "p99_ms", "cpu_us_per_req", "allocs_per_req") if k in paired]
+        draw_bars(ax, [RATIO_LABELS.get(k, k) for k in keys], [paired[k] for k in keys], 0.6,
+                  color("toolweave"), lambda v: f"{v:.3f}")
+        ax.axhline(1.0, color="#333333", linewidth=0.8)
+        ax.set_ylim(min(0.8, *(paired[k]["min"] - 0.02 for k in keys)), max(1.2, *(paired[k]["max"] + 0.02 for k in keys)))
+        ax.set_title("toolweave / manual, per round", fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+    fig.suptitle(f"{name}: runtime (median, min–max over {data.get('rounds', '?')} rounds)")
+    fig.tight_layout()
     return fig
 
 
@@ -485,25 +503,36 @@ def tax_lines(tax: dict) -> list[str]:
 
 
 def runtime_lines(runtime: dict, charts: set[str]) -> list[str]:
-    """Throughput and latency per variant with toolweave ratios."""
+    """Throughput, latency, server CPU and allocations per request per variant, then the
+    paired per-round ratios (bench/loadbench.py); an older results file without CPU and
+    pairs gets the ratios of the medians."""
     lines = ["## Runtime", ""]
+    labels = [("rps", "req/s", fmt_int), ("p50_ms", "p50 (ms)", fmt_ms), ("p99_ms", "p99 (ms)", fmt_ms),
+              ("cpu_us_per_req", "CPU (µs/req)", fmt_num), ("allocs_per_req", "allocs/req", fmt_num)]
     for name, data in runtime.items():
         variants, results = data.get("variants", []), data.get("results", {})
+        present = [x for x in labels if any(x[0] in results.get(v, {}) for v in variants)]
         lines += [f"### {name}", "",
-                  f"{data.get('rounds', '?')} rounds of {data.get('duration_s', '?')} s at "
-                  f"concurrency {data.get('concurrency', '?')}; "
-                  "median [min–max] over rounds.", ""]
+                  f"{data.get('rounds', '?')} rounds of {data.get('duration_s', '?')} s (after "
+                  f"{data.get('warmup_s', '?')} s of warm-up) at concurrency {data.get('concurrency', '?')}"
+                  + (", the variants' order rotated each round; CPU (utime + stime) and allocations are the "
+                     "server's over the measured window, per request. toolweave runs with "
+                     "TOOLWEAVE_DB_QUERY_TEXT=raw (like for like: the hand-instrumented otelsql records statements "
+                     "as written); toolweave-default is the same binary with the default, sanitized statements. "
+                     "Median [min–max] over rounds; the paired rows are the median [min–max] of the per-round "
+                     "ratios (bench/loadbench.py)." if data.get("paired") else "; median [min–max] over rounds."), ""]
         chart = f"runtime-{name}.png"
         if chart in charts:
             lines += [f"![Runtime of {name}](benchmarks/{chart})", ""]
-        rows = []
-        for v in variants:
-            r = results.get(v, {})
-            errors = r.get("errors")
-            rows.append([v, fmt_range(r.get("rps"), fmt_int), fmt_range(r.get("p50_ms"), fmt_ms),
-                         fmt_range(r.get("p99_ms"), fmt_ms), DASH if errors is None else errors])
-        rows += [[*row, DASH] for row in ratio_rows(results, ["rps", "p50_ms", "p99_ms"], variants)]
-        lines += table(["Variant", "req/s", "p50 (ms)", "p99 (ms)", "errors"], rows)
+        rows = [[v, *(fmt_range(results.get(v, {}).get(k), f) for k, _, f in present),
+                 results.get(v, {}).get("errors", DASH)] for v in variants]
+        for pair, ratios in (data.get("paired") or {}).items():
+            rows.append([f"{pair.replace('/', ' / ')}, paired", *(
+                f"{ratios[k]['median']:.3f} [{ratios[k]['min']:.3f}–{ratios[k]['max']:.3f}]" if k in ratios else DASH
+                for k, _, _ in present), DASH])
+        if not data.get("paired"):
+            rows += [[*row, DASH] for row in ratio_rows(results, [k for k, _, _ in present], variants)]
+        lines += table(["Variant", *(label for _, label, _ in present), "errors"], rows)
     return lines
 
 

@@ -88,7 +88,8 @@ MODES = {
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
              # cold largeidle builds per driver with TOOLWEAVE_TIMINGS (bench/taxbench.py)
              "tax": {"launcher": 3, "python": 1},
-             "load": {"rounds": 5, "duration": 10, "warmup": 3, "concurrency": 8},
+             # multi under load (bench/loadbench.py): 12 rounds of 4 runs, ~8 minutes
+             "load": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8},
              "allocs": {"count": 6, "benchtime": "2s"},
              # the ecosystem service gin -> gRPC -> Redis (bench/ecobench.py): ~7 minutes
              "eco": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8},
@@ -210,7 +211,16 @@ def _runtime_ratio(section: dict | None, metric: str, key: str = "median") -> tu
     return t / m, f"multi: toolweave {t:.1f} / manual {m:.1f} {metric}"
 
 
+def _runtime_paired(section: dict | None, metric: str) -> tuple[float, str] | None:
+    """multi under load: the per-round ratios toolweave / manual (like for like: both record
+    statements as written); an older results file without them gives the ratio of the medians."""
+    if section and "paired" not in section:
+        return _runtime_ratio(section, metric) if metric in section["results"]["toolweave"] else None
+    return _paired(section, metric, "multi", lambda s: s["paired"]["toolweave/manual"])
+
+
 def targets(results: dict) -> list[dict]:
+    runtime = results.get("runtime", {}).get("multi")
     build, sizes = results.get("build", {}), results.get("build", {}).get("multi", {}).get("binary_bytes", {})
     size = (sizes["toolweave"] / sizes["manual"], f"multi: toolweave {sizes['toolweave']:,} B / manual "
             f"{sizes['manual']:,} B") if "manual" in sizes else None
@@ -238,8 +248,9 @@ def targets(results: dict) -> list[dict]:
         out.append(_target(f"incremental-{app}", f"One-file incremental vs plain ({app})",
                            _ratio(build, app, "incremental", "toolweave", "plain"), 1.2, "<="))
     out += [
-        _target("rps", "Throughput vs hand-instrumented", _runtime_ratio(results.get("runtime", {}).get("multi"), "rps"), 0.98, ">="),
-        _target("p99", "p99 latency vs hand-instrumented", _runtime_ratio(results.get("runtime", {}).get("multi"), "p99_ms"), 1.05, "<="),
+        _target("cpu", "Server CPU per request vs hand-instrumented", _runtime_paired(runtime, "cpu_us_per_req"), 1.02, "<="),
+        _target("rps", "Throughput vs hand-instrumented", _runtime_paired(runtime, "rps"), 0.98, ">="),
+        _target("p99", "p99 latency vs hand-instrumented", _runtime_paired(runtime, "p99_ms"), 1.05, "<="),
         _target("allocs", "Allocations per request vs hand-instrumented",
                 _runtime_ratio(results.get("allocs", {}).get("multi"), "allocs_per_op"), 1.0, "<="),
         _target("binary", "Binary size vs hand-instrumented", size, 1.02, "<="),
@@ -253,12 +264,14 @@ def targets(results: dict) -> list[dict]:
     return out
 
 
-def _paired(section: dict | None, metric: str) -> tuple[float, str] | None:
-    """The median over rounds of the per-round ratio toolweave / manual (bench/ecobench.py)."""
+def _paired(section: dict | None, metric: str, what: str = "gin → gRPC → Redis",
+            ratios=lambda s: s["paired_toolweave_over_manual"]) -> tuple[float, str] | None:
+    """The median over rounds of the per-round ratio toolweave / manual, with its min-max and
+    the variants' medians (bench/ecobench.py's section, or loadbench's through `ratios`)."""
     if not section:
         return None
-    p, r = section["paired_toolweave_over_manual"][metric], section["results"]
-    return p["median"], (f"gin → gRPC → Redis: median of {len(p['runs'])} per-round ratios [{p['min']:.3f}–{p['max']:.3f}]; "
+    p, r = ratios(section)[metric], section["results"]
+    return p["median"], (f"{what}: median of {len(p['runs'])} per-round ratios [{p['min']:.3f}–{p['max']:.3f}]; "
                          f"medians toolweave {r['toolweave'][metric]['median']:.1f} / manual "
                          f"{r['manual'][metric]['median']:.1f} {metric}")
 

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -64,6 +65,7 @@ func run(addr string) error {
 	}
 	defer a.Close()
 
+	go reportAllocations()
 	srv := &http.Server{Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -79,5 +81,17 @@ func run(addr string) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		return srv.Shutdown(ctx)
+	}
+}
+
+// reportAllocations prints "mallocs N" (heap allocations so far, runtime.MemStats) on stdout
+// on every SIGUSR1, for bench/loadbench.py's allocations per request.
+func reportAllocations() {
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	for range usr1 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Println("mallocs", m.Mallocs)
 	}
 }
