@@ -250,7 +250,7 @@ def runtime_figure(name: str, data: dict):
     ratios toolweave / manual of each metric (median, min–max over rounds)."""
     variants = data.get("variants", [])
     results = data.get("results", {})
-    paired = (data.get("paired") or {}).get("toolweave/manual")
+    paired = ((data.get("side_by_side") or data).get("paired") or {}).get("toolweave/manual")
     panels = [("rps", "throughput (req/s, higher is better)", fmt_int),
               ("p99_ms", "p99 latency (ms, lower is better)", fmt_ms),
               ("cpu_us_per_req", "server CPU per request (µs)", fmt_int)]
@@ -267,7 +267,8 @@ def runtime_figure(name: str, data: dict):
                   color("toolweave"), lambda v: f"{v:.3f}")
         ax.axhline(1.0, color="#333333", linewidth=0.8)
         ax.set_ylim(min(0.8, *(paired[k]["min"] - 0.02 for k in keys)), max(1.2, *(paired[k]["max"] + 0.02 for k in keys)))
-        ax.set_title("toolweave / manual, per round", fontsize=9)
+        ax.set_title("toolweave / manual, per round" + (" (side by side)" if data.get("side_by_side") else ""),
+                     fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
     fig.suptitle(f"{name}: runtime (median, min–max over {data.get('rounds', '?')} rounds)")
     fig.tight_layout()
@@ -515,19 +516,28 @@ def runtime_lines(runtime: dict, charts: set[str]) -> list[str]:
         lines += [f"### {name}", "",
                   f"{data.get('rounds', '?')} rounds of {data.get('duration_s', '?')} s (after "
                   f"{data.get('warmup_s', '?')} s of warm-up) at concurrency {data.get('concurrency', '?')}"
-                  + (", the variants' order rotated each round; CPU (utime + stime) and allocations are the "
-                     "server's over the measured window, per request. toolweave runs with "
-                     "TOOLWEAVE_DB_QUERY_TEXT=raw (like for like: the hand-instrumented otelsql records statements "
-                     "as written); toolweave-default is the same binary with the default, sanitized statements. "
-                     "Median [min–max] over rounds; the paired rows are the median [min–max] of the per-round "
-                     "ratios (bench/loadbench.py)." if data.get("paired") else "; median [min–max] over rounds."), ""]
+                  + (f"; each round runs every variant alone, then manual and toolweave side by side (served at "
+                     f"once, each with its own load generator), in an order rotated each round. CPU (utime + stime) "
+                     f"and allocations are the server's over the measured window, per request"
+                     + (f"; servers on CPU {data['pinned']['servers']}, load generators and receiver on CPU "
+                        f"{data['pinned']['load']}" if data.get("pinned") else "")
+                     + ". toolweave runs with TOOLWEAVE_DB_QUERY_TEXT=raw (like for like: the hand-instrumented "
+                     "otelsql records statements as written); toolweave-default is the same binary with the default, "
+                     "sanitized statements. Median [min–max] over rounds; the ratio rows are the median [min–max] of "
+                     "the per-round ratios, of the runs alone (paired) and of the side-by-side runs, which cancel "
+                     "the machine's drift (bench/loadbench.py)." if data.get("paired") else "; median [min–max] over rounds."), ""]
         chart = f"runtime-{name}.png"
         if chart in charts:
             lines += [f"![Runtime of {name}](benchmarks/{chart})", ""]
         rows = [[v, *(fmt_range(results.get(v, {}).get(k), f) for k, _, f in present),
                  results.get(v, {}).get("errors", DASH)] for v in variants]
-        for pair, ratios in (data.get("paired") or {}).items():
-            rows.append([f"{pair.replace('/', ' / ')}, paired", *(
+        side = data.get("side_by_side") or {}
+        rows += [[f"{v}, side by side", *(fmt_range(side["results"].get(v, {}).get(k), f) for k, _, f in present),
+                  side["results"].get(v, {}).get("errors", DASH)] for v in side.get("variants", [])]
+        ratio_sets = [(f"{pair.replace('/', ' / ')}, paired", r) for pair, r in (data.get("paired") or {}).items()]
+        ratio_sets += [(f"{pair.replace('/', ' / ')}, side by side", r) for pair, r in (side.get("paired") or {}).items()]
+        for label, ratios in ratio_sets:
+            rows.append([label, *(
                 f"{ratios[k]['median']:.3f} [{ratios[k]['min']:.3f}–{ratios[k]['max']:.3f}]" if k in ratios else DASH
                 for k, _, _ in present), DASH])
         if not data.get("paired"):

@@ -88,7 +88,7 @@ MODES = {
                       "miniflux": {"cold": 0, "noop": 5, "incremental": 5}},
              # cold largeidle builds per driver with TOOLWEAVE_TIMINGS (bench/taxbench.py)
              "tax": {"launcher": 3, "python": 1},
-             # multi under load (bench/loadbench.py): 12 rounds of 4 runs, ~8 minutes
+             # multi under load (bench/loadbench.py): 12 rounds of 5 runs, ~10 minutes
              "load": {"rounds": 12, "duration": 6, "warmup": 2, "concurrency": 8},
              "allocs": {"count": 6, "benchtime": "2s"},
              # the ecosystem service gin -> gRPC -> Redis (bench/ecobench.py): ~7 minutes
@@ -212,11 +212,13 @@ def _runtime_ratio(section: dict | None, metric: str, key: str = "median") -> tu
 
 
 def _runtime_paired(section: dict | None, metric: str) -> tuple[float, str] | None:
-    """multi under load: the per-round ratios toolweave / manual (like for like: both record
-    statements as written); an older results file without them gives the ratio of the medians."""
-    if section and "paired" not in section:
+    """multi under load: the per-round ratios toolweave / manual of the side-by-side runs (like
+    for like: both record statements as written; see bench/loadbench.py); an older results
+    file without them gives the ratio of the medians."""
+    if section and "side_by_side" not in section:
         return _runtime_ratio(section, metric) if metric in section["results"]["toolweave"] else None
-    return _paired(section, metric, "multi", lambda s: s["paired"]["toolweave/manual"])
+    return _paired(section and section["side_by_side"], metric, "multi side by side",
+                   lambda s: s["paired"]["toolweave/manual"])
 
 
 def targets(results: dict) -> list[dict]:

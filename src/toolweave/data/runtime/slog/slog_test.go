@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log"
 	"log/slog"
 	"os"
@@ -355,3 +356,29 @@ func TestConcurrentLogging(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A call below the logger's level costs what slog's own call costs: the arguments' boxing
+// and nothing of ours (the multi benchmark logs one such line per request at -log-level warn).
+func TestDisabledLevelCostsWhatSlogCosts(t *testing.T) {
+	saved := slog.Default()
+	defer slog.SetDefault(saved)
+	SetDefault(New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ctx := context.Background()
+	n, name := 4711, "item-043"
+	ours := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			InfoContext(ctx, "work done", "n", n, "item", name)
+		}
+	})
+	std := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			slog.InfoContext(ctx, "work done", "n", n, "item", name)
+		}
+	})
+	if ours.AllocsPerOp() > std.AllocsPerOp() || ours.AllocedBytesPerOp() > std.AllocedBytesPerOp() {
+		t.Errorf("InfoContext below the level: %d allocations (%d B); slog.InfoContext: %d (%d B)",
+			ours.AllocsPerOp(), ours.AllocedBytesPerOp(), std.AllocsPerOp(), std.AllocedBytesPerOp())
+	}
+}

@@ -81,3 +81,13 @@ func BenchmarkSanitize(b *testing.B) {
 		Sanitize(q)
 	}
 }
+
+// The cost of the default (sanitized db.query.text) on a statement without literals, such
+// as bench/apps/multi's: one scan, no allocation (bench/loadbench.py's toolweave-default).
+func BenchmarkSanitizeWithoutLiterals(b *testing.B) {
+	q := "SELECT name, price FROM items WHERE id = ?"
+	b.ReportAllocs()
+	for b.Loop() {
+		Sanitize(q)
+	}
+}
