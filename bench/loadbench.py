@@ -175,34 +175,55 @@ def loadgen(bins: dict, url: str, seconds: float, concurrency: int, workdir: Pat
 def serve_and_load(names: tuple[str, ...], bins: dict, receiver, workdir: Path, tag: str,
                    duration: float, warmup: float, concurrency: int, log, cpus: set[int] | None = None,
                    profiles: dict[str, Path] | None = None) -> dict[str, dict]:
-    """Serve the runs `names` (RUNS) at the same time, warm them up, load each with its own
-    loadgen (in parallel) between two snapshots, stop them. Per name: loadgen's JSON of the
-    measured window plus "cpu_us_per_req", "allocs_per_req", "exit", "telemetry" (OTLP
-    requests of all of them: they share the receiver) and "stderr". With profiles (name ->
-    file; binaries built with -tags benchprofile, see bench/apps/multi/*/cpuprofile.go) each
-    server writes a CPU profile of the measured window there."""
-    servers: dict[str, Server] = {}
+    """load_servers for the runs `names` (RUNS), all exporting to receiver; each result also
+    gets "telemetry" (OTLP requests of all of them: they share the receiver). With profiles
+    (name -> file; binaries built with -tags benchprofile, see
+    bench/apps/multi/*/cpuprofile.go) each server writes a CPU profile of the measured
+    window there."""
+    specs = {}
+    for name in names:
+        build, extra = RUNS[name]
+        if profiles:
+            extra = {**extra, "MULTI_CPUPROFILE": str(profiles[name])}
+        specs[name] = (bins[build], clean_env(**receiver.env(), **extra, OTEL_SERVICE_NAME=f"multi-{name}"))
     before_telemetry = receiver.snapshot()
+    results = load_servers(specs, bins["loadgen"], workdir, tag, duration, warmup, concurrency, log, cpus,
+                           profile=bool(profiles))
+    # No wait needed: the receiver counts a request before answering it, and the exporter
+    # waits for that answer before the service exits.
+    telemetry = requests_since(receiver, before_telemetry)
+    for r in results.values():
+        r["telemetry"] = telemetry
+    return results
+
+
+def load_servers(specs: dict[str, tuple[Path, dict]], loadgen_bin: Path, workdir: Path, tag: str,
+                 duration: float, warmup: float, concurrency: int, log, cpus: set[int] | None = None,
+                 profile: bool = False) -> dict[str, dict]:
+    """Serve every spec (name -> (multi binary, environment)) at the same time, warm them up,
+    load each with its own loadgen (in parallel) between two snapshots, stop them. Per name:
+    loadgen's JSON of the measured window plus "cpu_us_per_req", "allocs_per_req", "exit"
+    and "stderr" (the server's stderr file). With profile, SIGUSR2 before and after the
+    measured window (cpuprofile.go)."""
+    servers: dict[str, Server] = {}
+    names = tuple(specs)
     try:
-        for name in names:
-            build, extra = RUNS[name]
-            if profiles:
-                extra = {**extra, "MULTI_CPUPROFILE": str(profiles[name])}
-            env = clean_env(**receiver.env(), **extra, OTEL_SERVICE_NAME=f"multi-{name}")
-            servers[name] = Server(bins[build], env, workdir / f"{tag}-{name}.stderr", cpus)
+        for name, (binary, env) in specs.items():
+            servers[name] = Server(binary, env, workdir / f"{tag}-{name}.stderr", cpus)
         urls = {name: f"http://127.0.0.1:{s.port}/work/{{n}}" for name, s in servers.items()}
         with ThreadPoolExecutor(len(names)) as pool:
             def load(seconds: float) -> dict[str, dict]:
-                return dict(zip(names, pool.map(lambda n: loadgen(bins, urls[n], seconds, concurrency, workdir), names)))
+                return dict(zip(names, pool.map(lambda n: loadgen({"loadgen": loadgen_bin}, urls[n], seconds,
+                                                                  concurrency, workdir), names)))
 
             if warmup > 0:
                 load(warmup)
             before = {name: s.snapshot() for name, s in servers.items()}
-            if profiles:
+            if profile:
                 for server in servers.values():
                     server.proc.send_signal(signal.SIGUSR2)
             results = load(duration)
-            if profiles:
+            if profile:
                 for server in servers.values():
                     server.profiled()
             after = {name: s.snapshot() for name, s in servers.items()}
@@ -213,14 +234,10 @@ def serve_and_load(names: tuple[str, ...], bins: dict, receiver, workdir: Path, 
             if server.proc.poll() is None:  # loadgen failed: do not leave the service behind
                 server.proc.kill()
                 server.proc.wait()
-    # No wait needed: the receiver counts a request before answering it, and the exporter
-    # waits for that answer before the service exits.
-    telemetry = requests_since(receiver, before_telemetry)
     for name, r in results.items():
         n = max(r["requests"], 1)
         r["cpu_us_per_req"] = (after[name][0] - before[name][0]) * 1e6 / n
         r["allocs_per_req"] = (after[name][1] - before[name][1]) / n
-        r["telemetry"] = telemetry
         r["stderr"] = servers[name].errfile
     return results
 

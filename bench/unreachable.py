@@ -27,6 +27,13 @@ more than a few MB. Dropped telemetry: the service's own report on stderr (the r
 bootstrap prints `toolweave: telemetry lost in this run: N spans dropped (…)` at shutdown and
 at most one `toolweave: telemetry export failed (…)` line per 30 s while it runs).
 
+Side by side: in every round, after the runs one at a time, every configuration is served
+at the same time, each with its own load generator, the servers pinned to one half of the
+CPUs and the load generators to the other (bench/loadbench.py's load_servers): the host's
+speed drifts by tens of percent within a minute, which runs one after another cannot tell
+from a configuration's effect; the per-round ratio p99 / disabled of the side-by-side runs
+can.
+
 Printed: per run and per long run one line; per configuration the median and min-max of
 req/s, p50, p99, peak RSS; p99 against disabled and against reachable. The load generator,
 the service and (for reachable) the Python sink share the machine: compare ratios.
@@ -50,7 +57,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from buildbench import summary  # noqa: E402
-from loadbench import MULTI, build, clean_env, stop  # noqa: E402
+from loadbench import MULTI, build, clean_env, cpu_plan, load_servers, stop  # noqa: E402
 from stdlib_b import DiscardReceiver, free_port, run, wait_port  # noqa: E402
 
 CONFIGS = ("disabled", "reachable", "refused", "blackhole")
@@ -174,6 +181,7 @@ def measure(rounds: int, duration: float, warmup: float, concurrency: int, long:
     workdir = Path(workdir)
     bins = build(workdir, log, {"toolweave": MULTI / "plain"})
     runs: dict[str, list[dict]] = {c: [] for c in configs}
+    side: dict[str, list[dict]] = {c: [] for c in configs}
     longs: dict[str, dict] = {}
     hole = BlackHole()
     refused = closed_port()
@@ -190,6 +198,12 @@ def measure(rounds: int, duration: float, warmup: float, concurrency: int, long:
                         f"p99 {r['p99_ms']:6.2f} ms  HWM {r['hwm_kib'] / 1024:6.1f} MiB  "
                         f"dropped {d['spans']} spans ({d['spans_queue_full']} queue full)  "
                         f"errors {r['errors']}  exit {r['exit']}")
+                for c, r in side_by_side(configs, bins, envs, workdir, f"side-{i + 1}", duration, warmup,
+                                         concurrency, log).items():
+                    side[c].append(r)
+                    log(f"round {i + 1} {c:9} side by side {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.2f} ms  "
+                        f"p99 {r['p99_ms']:6.2f} ms  cpu {r['cpu_us_per_req']:6.1f} µs/req  "
+                        f"dropped {r['dropped']['spans']} spans  errors {r['errors']}  exit {r['exit']}")
             if long > 0:
                 for c in configs:
                     r = one_run(c, bins, envs[c], workdir, f"{c}-long", long, 0, concurrency, log, sample=sample)
@@ -214,9 +228,37 @@ def measure(rounds: int, duration: float, warmup: float, concurrency: int, long:
             lr = longs[c]
             results[c]["long"] = {k: lr[k] for k in ("rps", "p50_ms", "p99_ms", "hwm_kib", "rss_kib", "plateau",
                                                      "dropped", "exit", "requests", "errors")}
+    base = configs[0]
+    side_results = {c: {"rps": summary(r["rps"] for r in side[c]), "p99_ms": summary(r["p99_ms"] for r in side[c]),
+                        "cpu_us_per_req": summary(r["cpu_us_per_req"] for r in side[c]),
+                        "p99_over_" + base: summary(r["p99_ms"] / b["p99_ms"] for r, b in zip(side[c], side[base])),
+                        "errors": sum(r["errors"] for r in side[c]), "exits": [r["exit"] for r in side[c]]}
+                    for c in configs}
     return {"configs": list(configs), "rounds": rounds, "duration_s": duration, "warmup_s": warmup,
             "concurrency": concurrency, "long_s": long, "sample_s": sample, "results": results,
-            "loadavg": os.getloadavg()}
+            "side_by_side": {"base": base, "results": side_results}, "loadavg": os.getloadavg()}
+
+
+def side_by_side(configs, bins: dict, envs: dict, workdir: Path, tag: str, duration: float, warmup: float,
+                 concurrency: int, log) -> dict[str, dict]:
+    """Every configuration served at the same time, each with its own load generator (the
+    servers on one half of the CPUs, the load generators on the other, as bench/loadbench.py
+    pins them): the host's drift, tens of percent within a minute, hits all alike, so the
+    per-round ratio of p99s is the configuration's own effect. Per configuration
+    load_servers' result plus "dropped"."""
+    plan = cpu_plan()
+    allowed = os.sched_getaffinity(0)
+    specs = {c: (bins["toolweave"], clean_env(**envs[c], OTEL_SERVICE_NAME=f"multi-{c}")) for c in configs}
+    if plan:
+        os.sched_setaffinity(0, plan[1])   # this thread, so the load generators it starts
+    try:
+        results = load_servers(specs, bins["loadgen"], workdir, tag, duration, warmup, concurrency, log,
+                               plan[0] if plan else None)
+    finally:
+        os.sched_setaffinity(0, allowed)
+    for r in results.values():
+        r["dropped"] = dropped(r["stderr"].read_text(errors="replace"))
+    return results
 
 
 def print_table(doc: dict) -> None:
@@ -235,6 +277,11 @@ def print_table(doc: dict) -> None:
             continue
         b = res[base]["p99_ms"]["median"]
         print(f"p99 / {base}: " + ", ".join(f"{c} {res[c]['p99_ms']['median'] / b:.3f}" for c in doc["configs"]))
+    side = doc.get("side_by_side")
+    if side:
+        key = "p99_over_" + side["base"]
+        print(f"side by side, per-round p99 / {side['base']}: " + ", ".join(
+            f"{c} {cell(side['results'][c][key], '{:.3f}')}" for c in doc["configs"] if c != side["base"]))
 
 
 def main(argv=None) -> int:

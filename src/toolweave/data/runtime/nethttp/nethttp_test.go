@@ -601,3 +601,24 @@ func TestServeHookAllocatesAsOtelhttpAlone(t *testing.T) {
 		t.Errorf("a request through the server hook: %v allocations; through otelhttp alone: %v", ours, theirs)
 	}
 }
+
+// Both per-request lookups of the woven build with every core contending (their cost per
+// request in bench/analysis.md).
+func BenchmarkWrapTransportParallel(b *testing.B) {
+	rt := http.DefaultTransport
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = WrapTransport(rt)
+		}
+	})
+}
+
+func BenchmarkRouteAttributesParallel(b *testing.B) {
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = routeAttributes("/work/{n}")
+		}
+	})
+}
