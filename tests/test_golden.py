@@ -393,3 +393,61 @@ def test_an_import_path_that_is_not_utf8_does_not_crash_the_weaver():
     result = weave_file("work.go", source, load_aspect_text(_RUNAWAY % "'_ = 1'", "aspects.yml"))
     assert isinstance(result, Rewritten), result
     assert b'import "fmt\xff"' in result.data and b"_ = 1" in result.data
+
+
+# -- a template that names a predeclared identifier the program redeclares there ------------------
+
+_PREDECLARED = """
+aspects:
+  - id: wrap
+    join-point:
+      function-call: fmt.Fprintln
+    advice:
+      - wrap-expression:
+          template: "func() (int, error) { n, err := {{ . }}; return n + len(\\"\\"), err }()"
+"""
+_WRITER = b'package p\n\nimport (\n\t"fmt"\n\t"io"\n)\n\n'
+
+
+@pytest.mark.parametrize("source, shadowed", [
+    (b"func Error(w io.Writer, error string) { fmt.Fprintln(w, error) }\n", "error"),       # a parameter (net/http's Error)
+    (b"func F(w io.Writer) { len := 3; fmt.Fprintln(w, len) }\n", "len"),                  # a local
+    (b"func F(w io.Writer) (error int) { fmt.Fprintln(w); return }\n", "error"),           # a named result
+    (b"type error struct{}\n\nfunc F(w io.Writer) { fmt.Fprintln(w) }\n", "error"),        # a package-level type
+    (b"func len(string) int { return 0 }\n\nfunc F(w io.Writer) { fmt.Fprintln(w) }\n", "len"),  # a package-level func
+    (b"func F(w io.Writer) { go func(error string) { fmt.Fprintln(w, error) }(\"x\") }\n", "error"),  # an enclosing literal's
+    (b"func F(w io.Writer, msg string) { fmt.Fprintln(w, msg) }\n", None),
+    (b"type T struct{}\n\nfunc (T) error(w io.Writer) { fmt.Fprintln(w) }\n", None),        # a method's own name is not in scope
+    (b"func F(w io.Writer) { fmt.Fprintln(w) }\n\nfunc G() { len := 1; _ = len }\n", None),  # another function's local
+])
+def test_a_template_naming_a_shadowed_predeclared_identifier_fails_that_file(source, shadowed):
+    """Found by weaving the world: a template that names `error` where net/http's Error has a
+    parameter called error rendered code that did not compile, breaking the build. The weave
+    of such a file now fails with a located error and the file is left as it was."""
+    from toolweave.weave import Failed
+
+    result = weave_file("w.go", _WRITER + source, load_aspect_text(_PREDECLARED, "aspects.yml"))
+    if shadowed is None:
+        assert isinstance(result, Rewritten), result
+        return
+    assert isinstance(result, Failed), result
+    assert result.reason.startswith("w.go:"), result.reason
+    assert f"the template names Go's predeclared {shadowed!r}, which w.go declares where the code goes" in result.reason
+
+
+def test_a_predeclared_name_that_comes_from_the_program_is_the_programs():
+    """`_ = {{ .Name }}` renders a parameter's own name: `_ = error` there means the
+    parameter, on purpose, and is woven (weave-the-world's catch-all does this in every
+    function of std, including net/http's Error)."""
+    aspects = load_aspect_text("""
+aspects:
+  - id: touch-params
+    join-point: {function-body: {function: [{name: Error}]}}
+    advice:
+      - prepend-statements:
+          template: "{{ range .Function.Arguments }}_ = {{ .Name }}\\n{{ end }}"
+""", "aspects.yml")
+    source = _WRITER + b"func Error(w io.Writer, error string) { fmt.Fprintln(w, error) }\n"
+    result = weave_file("w.go", source, aspects)
+    assert isinstance(result, Rewritten), result
+    assert b"_ = error" in result.data

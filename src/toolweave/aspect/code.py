@@ -45,6 +45,9 @@ class CodeTemplate:
     lang: str
     line: int
     compiled: object = field(compare=False, repr=False, default=None)
+    # Predeclared identifiers the template writes itself (outside its actions): the ones it
+    # means as Go's, to check against the program's declarations where it is woven.
+    predeclared: frozenset = field(compare=False, repr=False, default=frozenset())
 
     @classmethod
     def from_value(cls, value, line: int, version: str) -> "CodeTemplate":
@@ -72,7 +75,9 @@ class CodeTemplate:
             tmpl.parse(text)
         except TemplateError as err:
             raise SpecError(f"template syntax error: {err}", lines.get("template", line))
-        return cls(text, tuple(sorted(imports.items())), str(lang), line, tmpl)
+        literal = re.sub(r"\{\{.*?\}\}", " ", text, flags=re.DOTALL)
+        return cls(text, tuple(sorted(imports.items())), str(lang), line, tmpl,
+                   frozenset(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", literal)) & PREDECLARED)
 
     def render(self, dot, shape: str, weaver) -> list:
         """Execute against `dot` and return Gen/Orig segments (RenderError on failure)."""
@@ -80,7 +85,8 @@ class CodeTemplate:
             text = self.compiled.execute(dot, max_steps=MAX_STEPS, max_output=MAX_OUTPUT)
         except TemplateError as err:
             raise RenderError(str(err))
-        return _segments(text, shape, dict(self.imports), dot.holes, weaver)
+        site = getattr(dot, "_site", None) if self.predeclared else None
+        return _segments(text, shape, dict(self.imports), dot.holes, weaver, site, self.predeclared)
 
 
 #: What one advice's template may take to render at one site: real templates range over a
@@ -90,12 +96,15 @@ MAX_STEPS = 100_000
 MAX_OUTPUT = 1 << 20
 
 
-def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list:
+def _segments(text: str, shape: str, imports: dict, holes: list, weaver, site=None,
+              predeclared: frozenset = frozenset()) -> list:
     prefix, suffix = _WRAP[shape]
     wrapped = (prefix + text + suffix).encode()
     tree = parse_go(wrapped)
     base = len(prefix.encode())
     kind = _check_shape(tree.root_node, shape, text)
+    if site is not None:
+        _check_predeclared(tree.root_node, site, predeclared)
     imports = {**imports, **_file_references(tree.root_node, imports, weaver)}
     renames = []
     for ident in _qualifiers(tree.root_node, imports):
@@ -111,6 +120,42 @@ def _segments(text: str, shape: str, imports: dict, holes: list, weaver) -> list
     segments = Segments(_split_holes("".join(out), holes))
     segments.kind = kind
     return segments
+
+
+#: Go's predeclared identifiers (the universe block).
+PREDECLARED = frozenset("""
+    any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32
+    int64 rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil append cap
+    clear close complex copy delete imag len make max min new panic print println real recover
+""".split())
+
+
+def _check_predeclared(root, site, written: frozenset) -> None:
+    """RenderError if the rendering uses, as an identifier, a predeclared name (`error`,
+    `len`, `nil` …) that the template writes itself (`written`; a name that comes from the
+    program, such as a parameter's through .Name, means the program's on purpose) and that
+    the program declares where the code goes: a parameter, result or local of an enclosing
+    function, or a package-level declaration of the file (`func Error(w ResponseWriter,
+    error string, code int)` in net/http). The code would then mean the program's name, and
+    usually not compile; the file is left unwoven with this error instead of breaking the
+    build. Conservative: a local of another block of the same function counts too."""
+    used = {n.text.decode() for n in _identifiers(root)} & written
+    if not used:
+        return
+    shadowed = sorted((used - declared_names(root)) & site.file.names_in_scope(site.node))
+    if shadowed:
+        name = shadowed[0]
+        raise RenderError(f"the template names Go's predeclared {name!r}, which {site.file.source.path} declares "
+                          f"where the code goes: the woven code would mean the program's {name!r}")
+
+
+def _identifiers(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "type_identifier"):
+            yield node
+        stack.extend(node.named_children)
 
 
 def _split_holes(text: str, holes: list) -> list:

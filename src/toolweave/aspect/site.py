@@ -24,6 +24,39 @@ class FileContext:
         self.package = package
         self.imports = ImportTable.of(source.root)
         self._type_source = type_source
+        self._declared_cache: dict[int, frozenset] = {}   # function node id -> names (names_in_scope)
+
+    def names_in_scope(self, node) -> frozenset:
+        """Names declared by the functions enclosing node (their parameters, results and
+        bodies; not their own names, which are not in scope inside a method) and by the
+        file's package-level declarations. Conservative: a local of any block of an
+        enclosing function counts. Cached per function."""
+        names = set(self._package_level_names)
+        func = node
+        while func is not None:
+            if func.type in FUNCTION_TYPES:
+                names |= self._declared_by(func)
+            func = func.parent
+        return frozenset(names)
+
+    def _declared_by(self, func) -> frozenset:
+        cache = self._declared_cache
+        if func.id not in cache:
+            name = func.child_by_field_name("name")
+            cache[func.id] = frozenset().union(*(declared_names(c) for c in func.named_children if c != name))
+        return cache[func.id]
+
+    @cached_property
+    def _package_level_names(self) -> frozenset:
+        names = set()
+        for child in self.source.root.named_children:
+            if child.type == "function_declaration":
+                name = child.child_by_field_name("name")
+                if name is not None:
+                    names.add(name.text.decode())
+            elif child.type in ("var_declaration", "const_declaration", "type_declaration"):
+                names |= declared_names(child)
+        return frozenset(names)
 
     @cached_property
     def types(self):
