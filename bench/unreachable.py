@@ -16,6 +16,8 @@ binary and the same bench/loadgen load, in four configurations:
   refused    OTLP/HTTP to a closed loopback port: every export fails at connect
   blackhole  OTLP/HTTP to a loopback listener that accepts and never reads nor answers: every
              export waits for the exporter's timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s)
+  refused-shed, blackhole-shed (only when named): the same with
+             TOOLWEAVE_SHED_UNDELIVERABLE=true, no span recorded while exports fail
 
 Everything else is the SDK's defaults (batch queue 2048 spans, batches of 512, 5 s delay).
 Latency rounds: every round runs every configuration once, the order rotated by one each
@@ -61,6 +63,9 @@ from loadbench import MULTI, build, clean_env, cpu_plan, load_servers, stop  # n
 from stdlib_b import DiscardReceiver, free_port, run, wait_port  # noqa: E402
 
 CONFIGS = ("disabled", "reachable", "refused", "blackhole")
+# Not run unless named (--configs): refused and blackhole with TOOLWEAVE_SHED_UNDELIVERABLE=true
+# (the runtime's bootstrap/shed.go: no span recorded while the export backoff lasts).
+SHED = ("refused-shed", "blackhole-shed")
 LOST = re.compile(r"toolweave: telemetry lost in this run: (\d+) spans dropped \((\d+) queue full, (\d+) in failed "
                   r"exports\), (\d+) log records dropped, (\d+) failed exports")
 FAILED_LINE = "toolweave: telemetry export failed ("
@@ -99,6 +104,8 @@ def closed_port() -> int:
 
 
 def config_env(config: str, receiver: DiscardReceiver, hole: BlackHole, refused: int) -> dict:
+    if config.endswith("-shed"):
+        return {**config_env(config.removesuffix("-shed"), receiver, hole, refused), "TOOLWEAVE_SHED_UNDELIVERABLE": "true"}
     if config == "disabled":
         return {"OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none", "OTEL_LOGS_EXPORTER": "none"}
     if config == "reachable":
@@ -292,11 +299,11 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", "-c", type=int, default=8, help="load generator workers")
     ap.add_argument("--long", type=float, default=60, help="seconds of the long RSS run per configuration (0: none)")
     ap.add_argument("--sample", type=float, default=5, help="RSS sampling interval of the long runs")
-    ap.add_argument("--configs", default=",".join(CONFIGS), help="comma list of " + ",".join(CONFIGS))
+    ap.add_argument("--configs", default=",".join(CONFIGS), help="comma list of " + ",".join(CONFIGS + SHED))
     ap.add_argument("--json", metavar="OUT", help="also write the result here")
     args = ap.parse_args(argv)
     configs = tuple(args.configs.split(","))
-    if set(configs) - set(CONFIGS) or args.rounds < 1 or args.duration <= 0:
+    if set(configs) - set(CONFIGS + SHED) or args.rounds < 1 or args.duration <= 0:
         ap.error("bad --configs, --rounds or --duration")
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     log(f"{os.cpu_count()} CPUs, load average {os.getloadavg()}")

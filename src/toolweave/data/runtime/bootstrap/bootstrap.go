@@ -38,6 +38,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"toolweave.dev/runtime/gls"
 	"toolweave.dev/runtime/internal/sdkenv"
@@ -98,11 +99,14 @@ func install() func() {
 			opts = append(opts, sdktrace.WithSpanProcessor(gls.Processor()))
 		}
 		tp := sdktrace.NewTracerProvider(opts...)
+		var global trace.TracerProvider = tp
 		if gls.Available() {
-			otel.SetTracerProvider(gls.Provider(tp))
-		} else {
-			otel.SetTracerProvider(tp)
+			global = gls.Provider(tp)
 		}
+		if shedAsked() {
+			global = shedProvider(global) // not recording while exports fail (shed.go)
+		}
+		otel.SetTracerProvider(global)
 		shutdowns = append(shutdowns, tp.Shutdown)
 	}
 
