@@ -37,8 +37,10 @@ multi with a type-asking aspect. Goroutine-local context (bench/glsbench.py, `--
 minutes): goroutine and span costs with and without gls.yml, and a million goroutines.
 Exporter unreachable (bench/unreachable.py, `--only unreachable`, never by default, ~12 minutes):
 multi under load with export disabled, healthy, refused and black-holed; latency, RSS, drops.
-Build figures: bench/buildbench.py; runtime (HTTP throughput and latency on loopback):
-bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py. Results go to
+Build figures: bench/buildbench.py; runtime (the server's CPU and allocations per request,
+throughput and latency on loopback, the variants alone and side by side, ~10 minutes):
+bench/loadbench.py; allocations per request (Go benchmark): bench/allocbench.py; CPU profiles
+of both builds compared per request (not part of a run): bench/profdiff.py. Results go to
 bench/results/<UTC date>[-quick].json; a full run also regenerates docs/benchmarks.md and its
 charts (bench/report.py). Run on an idle machine: other load widens every spread. The runner
 re-runs itself inside the clone's .venv (scripts/venv.sh, extra `bench`), where toolweave is
