@@ -106,6 +106,7 @@ const (
 var backoff struct {
 	until atomic.Int64 // UnixNano before which batches are dropped; 0: none
 	delay atomic.Int64 // the next failure's backoff
+	since atomic.Int64 // UnixNano when the export in flight started; 0: none (shed.go)
 }
 
 // endBackoff makes the next export try the exporter again (shutdown, tests).
@@ -119,7 +120,9 @@ func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnly
 		drops.spansFailed.Add(uint64(len(spans)))
 		return nil
 	}
+	backoff.since.Store(time.Now().UnixNano())
 	err := e.SpanExporter.ExportSpans(ctx, spans)
+	backoff.since.Store(0)
 	if err == nil {
 		if backoff.until.Load() != 0 {
 			endBackoff()

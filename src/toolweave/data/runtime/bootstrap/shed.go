@@ -18,8 +18,8 @@ import (
 // and drops it at the batch processor: an unreachable collector costs as much as recording
 // does (docs/reliability.md measured p99 36-39% above a run without the SDK, side by side).
 // With it, spans started during the export backoff (dropped.go: from a failed export until
-// its delay has passed, doubling from 1 s to 30 s while exports keep failing) are not
-// recorded: Start returns a span that records nothing and carries its parent's span
+// its delay has passed, doubling from 1 s to 30 s while exports keep failing), or while an
+// export has been in flight for more than 1 s, are not recorded: Start returns a span that records nothing and carries its parent's span
 // context, so the trace context the service propagates downstream is the parent's,
 // sampled flag included (downstream services keep their decision and their spans; the
 // trace only misses this service's, which would have been dropped anyway). Once the delay
@@ -36,10 +36,17 @@ func shedAsked() bool {
 	return false
 }
 
-// shedding reports the export backoff in force: spans started now would be dropped.
+// shedding reports the export backoff in force, or an export in flight for longer than the
+// shortest backoff (a collector that accepts and never answers fails an export only at the
+// OTLP timeout, 10 s by default, while the queue has long been full): spans started now
+// would be dropped.
 func shedding() bool {
-	until := backoff.until.Load()
-	return until != 0 && time.Now().UnixNano() < until
+	until, since := backoff.until.Load(), backoff.since.Load()
+	if until == 0 && since == 0 {
+		return false
+	}
+	now := time.Now().UnixNano()
+	return now < until || since != 0 && now-since > int64(minBackoff)
 }
 
 // shedProvider wraps the installed TracerProvider (see ShedEnv).

@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"context"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -68,4 +69,38 @@ func endedNames(spans []sdktrace.ReadOnlySpan) []string {
 		out = append(out, s.Name())
 	}
 	return out
+}
+
+// A collector that accepts and never answers fails an export only at its timeout: spans are
+// shed once an export has been in flight for longer than the shortest backoff.
+func TestSpansAreShedWhileAnExportHangs(t *testing.T) {
+	endBackoff()
+	t.Cleanup(func() { backoff.since.Store(0); endBackoff() })
+	backoff.since.Store(time.Now().UnixNano())
+	if shedding() {
+		t.Error("shedding as soon as an export starts")
+	}
+	backoff.since.Store(time.Now().Add(-minBackoff - time.Millisecond).UnixNano())
+	if !shedding() {
+		t.Error("not shedding while an export has hung for longer than the shortest backoff")
+	}
+	hang := make(blockingExporter)
+	done := make(chan struct{})
+	backoff.since.Store(0)
+	go func() {
+		defer close(done)
+		_ = spanExporter{hang}.ExportSpans(context.Background(), nil)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for backoff.since.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if backoff.since.Load() == 0 {
+		t.Fatal("an export in flight is not marked")
+	}
+	close(hang)
+	<-done
+	if backoff.since.Load() != 0 {
+		t.Error("a finished export is still marked in flight")
+	}
 }
