@@ -44,19 +44,19 @@ def _without_stray_empty_statements(data: bytes, tree):
     does not give a tree without errors (see parse_go)."""
     errors, empties = _queries()
     tree = tree.copy()          # edited below; the caller keeps the tree of the file itself
-    copy = None
+    blanked = None
     for _ in range(_REPAIR_ROUNDS):
         spans = [s for e in _captures(errors, tree.root_node, "e") for s in _captures(empties, e, "s")
-                 if (copy or data)[s.start_byte:s.end_byte] == b";"]
+                 if (blanked or data)[s.start_byte:s.end_byte] == b";"]
         if not spans:
             return None
-        copy = bytearray(copy or data)
+        copy = bytearray(blanked or data)
         for s in spans:
-            copy[s.start_byte] = 0x20
+            blanked[s.start_byte] = 0x20
             # Same length: an incremental parse reuses everything else of the tree.
             tree.edit(start_byte=s.start_byte, old_end_byte=s.end_byte, new_end_byte=s.end_byte,
                       start_point=s.start_point, old_end_point=s.end_point, new_end_point=s.end_point)
-        tree = _parser().parse(bytes(copy), tree)
+        tree = _parser().parse(bytes(blanked), tree)
         if not tree.root_node.has_error:
             return tree
     return None
