@@ -50,7 +50,7 @@ def _without_stray_empty_statements(data: bytes, tree):
                  if (blanked or data)[s.start_byte:s.end_byte] == b";"]
         if not spans:
             return None
-        copy = bytearray(blanked or data)
+        blanked = bytearray(blanked or data)
         for s in spans:
             blanked[s.start_byte] = 0x20
             # Same length: an incremental parse reuses everything else of the tree.
