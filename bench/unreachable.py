@@ -66,6 +66,17 @@ CONFIGS = ("disabled", "reachable", "refused", "blackhole")
 # Not run unless named (--configs): refused and blackhole with TOOLWEAVE_SHED_UNDELIVERABLE=true
 # (the runtime's bootstrap/shed.go: no span recorded while the export backoff lasts).
 SHED = ("refused-shed", "blackhole-shed")
+# Also only when named: any configuration with "-nometrics" or "-nologs" appended runs with
+# OTEL_METRICS_EXPORTER=none or OTEL_LOGS_EXPORTER=none (that signal gets no provider: the
+# API's no-ops), to tell what each signal's pipeline costs.
+WITHOUT = {"-nometrics": "OTEL_METRICS_EXPORTER", "-nologs": "OTEL_LOGS_EXPORTER"}
+
+
+def base_config(config: str) -> str:
+    """config without its -nometrics / -nologs suffixes."""
+    while any(config.endswith(w) for w in WITHOUT):
+        config = next(config.removesuffix(w) for w in WITHOUT if config.endswith(w))
+    return config
 LOST = re.compile(r"toolweave: telemetry lost in this run: (\d+) spans dropped \((\d+) queue full, (\d+) in failed "
                   r"exports\), (\d+) log records dropped, (\d+) failed exports")
 FAILED_LINE = "toolweave: telemetry export failed ("
@@ -104,6 +115,9 @@ def closed_port() -> int:
 
 
 def config_env(config: str, receiver: DiscardReceiver, hole: BlackHole, refused: int) -> dict:
+    for suffix, key in WITHOUT.items():
+        if config.endswith(suffix):
+            return {**config_env(config.removesuffix(suffix), receiver, hole, refused), key: "none"}
     if config.endswith("-shed"):
         return {**config_env(config.removesuffix("-shed"), receiver, hole, refused), "TOOLWEAVE_SHED_UNDELIVERABLE": "true"}
     if config == "disabled":
@@ -299,11 +313,11 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", "-c", type=int, default=8, help="load generator workers")
     ap.add_argument("--long", type=float, default=60, help="seconds of the long RSS run per configuration (0: none)")
     ap.add_argument("--sample", type=float, default=5, help="RSS sampling interval of the long runs")
-    ap.add_argument("--configs", default=",".join(CONFIGS), help="comma list of " + ",".join(CONFIGS + SHED))
+    ap.add_argument("--configs", default=",".join(CONFIGS), help="comma list of " + ",".join(CONFIGS + SHED) + " (any with " + " or ".join(WITHOUT) + " appended)")
     ap.add_argument("--json", metavar="OUT", help="also write the result here")
     args = ap.parse_args(argv)
     configs = tuple(args.configs.split(","))
-    if set(configs) - set(CONFIGS + SHED) or args.rounds < 1 or args.duration <= 0:
+    if {base_config(c) for c in configs} - set(CONFIGS + SHED) or args.rounds < 1 or args.duration <= 0:
         ap.error("bad --configs, --rounds or --duration")
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     log(f"{os.cpu_count()} CPUs, load average {os.getloadavg()}")

@@ -34,6 +34,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	logglobal "go.opentelemetry.io/otel/log/global"
+	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -114,14 +115,22 @@ func install() func() {
 		otel.Handle(configError("OTEL_METRICS_EXPORTER", err))
 	} else if !autoexport.IsNoneMetricReader(reader) {
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader), sdkmetric.WithResource(res))
-		otel.SetMeterProvider(mp)
+		var global metric.MeterProvider = mp
+		if shedAsked() {
+			global = shedMeterProvider(mp) // measurements dropped while span exports fail (shed.go)
+		}
+		otel.SetMeterProvider(global)
 		shutdowns = append(shutdowns, mp.Shutdown)
 	}
 
 	if exp, err := autoexport.NewLogExporter(ctx); err != nil {
 		otel.Handle(configError("OTEL_LOGS_EXPORTER", err))
 	} else if !autoexport.IsNoneLogExporter(exp) {
-		lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(logExporter{exp})), sdklog.WithResource(res))
+		// Built at the first record: the batch processor's queue is allocated whole
+		// (lazylog.go).
+		lp := newLazyLoggerProvider(func() *sdklog.LoggerProvider {
+			return sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(logExporter{exp})), sdklog.WithResource(res))
+		})
 		logglobal.SetLoggerProvider(lp)
 		shutdowns = append(shutdowns, lp.Shutdown)
 	}

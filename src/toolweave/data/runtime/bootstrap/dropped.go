@@ -106,11 +106,14 @@ const (
 var backoff struct {
 	until atomic.Int64 // UnixNano before which batches are dropped; 0: none
 	delay atomic.Int64 // the next failure's backoff
-	since atomic.Int64 // UnixNano when the export in flight started; 0: none (shed.go)
 }
 
 // endBackoff makes the next export try the exporter again (shutdown, tests).
-func endBackoff() { backoff.until.Store(0); backoff.delay.Store(0) }
+func endBackoff() {
+	backoff.until.Store(0)
+	backoff.delay.Store(0)
+	shedOff()
+}
 
 // spanExporter counts the spans of failed exports, and backs off after one.
 type spanExporter struct{ sdktrace.SpanExporter }
@@ -120,12 +123,14 @@ func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnly
 		drops.spansFailed.Add(uint64(len(spans)))
 		return nil
 	}
-	backoff.since.Store(time.Now().UnixNano())
+	hung := shedIfHung(minBackoff)
 	err := e.SpanExporter.ExportSpans(ctx, spans)
-	backoff.since.Store(0)
+	hung()
 	if err == nil {
 		if backoff.until.Load() != 0 {
 			endBackoff()
+		} else {
+			shedOff() // a hung export that succeeded in the end
 		}
 		return nil
 	}
@@ -133,6 +138,7 @@ func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnly
 	delay = min(max(2*delay, minBackoff), maxBackoff)
 	backoff.delay.Store(int64(delay))
 	backoff.until.Store(time.Now().Add(delay).UnixNano())
+	shedFor(delay)
 	drops.spansFailed.Add(uint64(len(spans)))
 	drops.failures.Add(1)
 	return &exportError{"spans", len(spans), err}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -12,19 +14,30 @@ import (
 )
 
 // ShedEnv names the opt-in switch (TOOLWEAVE_SHED_UNDELIVERABLE=true, read at start) that
-// stops recording spans while the span exporter is failing.
+// stops recording telemetry while the span exporter is failing.
 //
 // Without it, a service whose collector is down still creates, fills and ends every span
-// and drops it at the batch processor: an unreachable collector costs as much as recording
-// does (docs/reliability.md measured p99 36-39% above a run without the SDK, side by side).
-// With it, spans started during the export backoff (dropped.go: from a failed export until
-// its delay has passed, doubling from 1 s to 30 s while exports keep failing), or while an
-// export has been in flight for more than 1 s, are not recorded: Start returns a span that records nothing and carries its parent's span
-// context, so the trace context the service propagates downstream is the parent's,
-// sampled flag included (downstream services keep their decision and their spans; the
-// trace only misses this service's, which would have been dropped anyway). Once the delay
-// has passed, spans are recorded again until the next export, which ends the backoff on
-// success. Costs one atomic load and, only while shedding, one clock read per span start.
+// and drops it at the batch processor, and still aggregates every metric measurement: an
+// unreachable collector costs as much as recording does (docs/reliability.md measured p99
+// 36-39% above a run without the SDK, side by side). With it, while the export backoff lasts
+// (dropped.go: from a failed span export until its delay has passed, doubling from 1 s to
+// 30 s while exports keep failing), or while a span export has been in flight for more than
+// 1 s (a collector that accepts and never answers fails an export only at the OTLP timeout):
+//
+//   - Start returns a span that records nothing and carries its parent's span context, so
+//     the trace context the service propagates downstream is the parent's, sampled flag
+//     included (downstream services keep their decision and their spans; the trace only
+//     misses this service's, which the backoff would have dropped anyway);
+//   - synchronous metric instruments (counters, up-down counters, histograms, gauges) drop
+//     their measurements and report Enabled false. This one is a loss the backoff alone
+//     would not cause: cumulative sums and histograms miss what the service did while its
+//     collector was down, where without shedding the next successful export would carry
+//     it. That is the price of the latency, and why shedding is opt-in. Observable
+//     instruments (callbacks run at collection) are left as they are.
+//
+// Once the delay has passed, telemetry is recorded again until the next export, which ends
+// the backoff on success. Costs one atomic load per span start and per measurement; the
+// state changes only on export failures and by timers (no clock read on the request path).
 const ShedEnv = "TOOLWEAVE_SHED_UNDELIVERABLE"
 
 // shedAsked reports ShedEnv set to true, 1, yes or on (case-insensitive).
@@ -36,17 +49,58 @@ func shedAsked() bool {
 	return false
 }
 
-// shedding reports the export backoff in force, or an export in flight for longer than the
-// shortest backoff (a collector that accepts and never answers fails an export only at the
-// OTLP timeout, 10 s by default, while the queue has long been full): spans started now
-// would be dropped.
-func shedding() bool {
-	until, since := backoff.until.Load(), backoff.since.Load()
-	if until == 0 && since == 0 {
-		return false
+// shed is the state Start and the instruments read. on changes only under mu; gen counts
+// the changes, so that a timer armed before a later change does nothing.
+var shed struct {
+	on  atomic.Bool
+	mu  sync.Mutex
+	gen uint64
+}
+
+// shedding reports telemetry not being recorded now (see ShedEnv).
+func shedding() bool { return shed.on.Load() }
+
+// shedSet sets the state and returns the generation that setting opened.
+func shedSet(on bool) uint64 {
+	shed.mu.Lock()
+	defer shed.mu.Unlock()
+	shed.gen++
+	shed.on.Store(on)
+	return shed.gen
+}
+
+// shedAt arms a timer that sets the state to on after d, unless the state changed since
+// generation gen; it returns the timer.
+func shedAt(d time.Duration, gen uint64, on bool) *time.Timer {
+	return time.AfterFunc(d, func() {
+		shed.mu.Lock()
+		defer shed.mu.Unlock()
+		if shed.gen == gen {
+			shed.gen++
+			shed.on.Store(on)
+		}
+	})
+}
+
+// shedFor sheds now and for d (a failed export's backoff), unless something changes the
+// state before then.
+func shedFor(d time.Duration) { shedAt(d, shedSet(true), false) }
+
+// shedOff records again (a successful export, the end of the backoff, shutdown).
+func shedOff() {
+	if shed.on.Load() {
+		shedSet(false)
 	}
-	now := time.Now().UnixNano()
-	return now < until || since != 0 && now-since > int64(minBackoff)
+}
+
+// shedIfHung sheds once an export that starts now has been in flight for longer than d;
+// the export calls the returned function when it returns.
+func shedIfHung(d time.Duration) (done func()) {
+	shed.mu.Lock()
+	gen := shed.gen
+	shed.mu.Unlock()
+	t := shedAt(d, gen, true)
+	return func() { t.Stop() }
 }
 
 // shedProvider wraps the installed TracerProvider (see ShedEnv).
@@ -73,11 +127,18 @@ func (t shedTracer) Start(ctx context.Context, name string, opts ...trace.SpanSt
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	s := shedSpan{sc: trace.SpanContextFromContext(ctx)}
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		// No span, a remote parent, or a span shed already: it records nothing and its
+		// span context is the one to propagate, so it serves as the new span, with no
+		// allocation (ending it ends nothing).
+		return ctx, parent
+	}
+	s := shedSpan{sc: parent.SpanContext()}
 	return trace.ContextWithSpan(ctx, s), s
 }
 
-// shedSpan records nothing; its span context is its parent's (invalid for a root).
+// shedSpan records nothing; its span context is its (recording) parent's.
 type shedSpan struct {
 	noop.Span
 	sc trace.SpanContext
