@@ -84,9 +84,11 @@ REPLAYED = "replaying its go command"
 
 
 def vendored(runner, root, files, patch_file, old, new):
-    """Write the module, `go mod vendor` it (offline: the module cache has the modules) and
-    patch one vendored file; plain go must build it."""
+    """Write the module, `go mod download` what it requires (from the module proxy, unless the
+    module cache has it: a fresh machine's cache has only what earlier builds put there), `go
+    mod vendor` it offline, and patch one vendored file; plain go must build it."""
     module = write_module(root, files)
+    runner.go("mod", "download", cwd=module).check()
     runner.go("mod", "vendor", cwd=module, env={"GOPROXY": "off"}).check()
     path = module / "vendor" / patch_file
     text = path.read_text()
