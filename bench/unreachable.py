@@ -73,10 +73,13 @@ WITHOUT = {"-nometrics": "OTEL_METRICS_EXPORTER", "-nologs": "OTEL_LOGS_EXPORTER
 
 
 def base_config(config: str) -> str:
-    """config without its -nometrics / -nologs suffixes."""
-    while any(config.endswith(w) for w in WITHOUT):
-        config = next(config.removesuffix(w) for w in WITHOUT if config.endswith(w))
+    """config without its -nometrics / -nologs suffixes, in any order (as config_env reads them)."""
+    for suffix in WITHOUT:
+        if config.endswith(suffix):
+            return base_config(config.removesuffix(suffix))
     return config
+
+
 LOST = re.compile(r"toolweave: telemetry lost in this run: (\d+) spans dropped \((\d+) queue full, (\d+) in failed "
                   r"exports\), (\d+) log records dropped, (\d+) failed exports")
 FAILED_LINE = "toolweave: telemetry export failed ("
@@ -313,7 +316,8 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", "-c", type=int, default=8, help="load generator workers")
     ap.add_argument("--long", type=float, default=60, help="seconds of the long RSS run per configuration (0: none)")
     ap.add_argument("--sample", type=float, default=5, help="RSS sampling interval of the long runs")
-    ap.add_argument("--configs", default=",".join(CONFIGS), help="comma list of " + ",".join(CONFIGS + SHED) + " (any with " + " or ".join(WITHOUT) + " appended)")
+    ap.add_argument("--configs", default=",".join(CONFIGS),
+                    help=f"comma list of {','.join(CONFIGS + SHED)} (any with {' or '.join(WITHOUT)} appended)")
     ap.add_argument("--json", metavar="OUT", help="also write the result here")
     args = ap.parse_args(argv)
     configs = tuple(args.configs.split(","))

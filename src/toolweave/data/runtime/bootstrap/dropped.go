@@ -115,17 +115,26 @@ func endBackoff() {
 	shedOff()
 }
 
-// spanExporter counts the spans of failed exports, and backs off after one.
-type spanExporter struct{ sdktrace.SpanExporter }
+// spanExporter counts the spans of failed exports, and backs off after one. With shed
+// (ShedEnv asked) it also keeps the shed state: a program that did not ask arms no timer.
+type spanExporter struct {
+	sdktrace.SpanExporter
+	shed bool
+}
 
 func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	if until := backoff.until.Load(); until != 0 && time.Now().UnixNano() < until {
 		drops.spansFailed.Add(uint64(len(spans)))
 		return nil
 	}
-	hung := shedIfHung(minBackoff)
+	var hung func()
+	if e.shed {
+		hung = shedIfHung(minBackoff)
+	}
 	err := e.SpanExporter.ExportSpans(ctx, spans)
-	hung()
+	if hung != nil {
+		hung()
+	}
 	if err == nil {
 		if backoff.until.Load() != 0 {
 			endBackoff()
@@ -138,7 +147,9 @@ func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnly
 	delay = min(max(2*delay, minBackoff), maxBackoff)
 	backoff.delay.Store(int64(delay))
 	backoff.until.Store(time.Now().Add(delay).UnixNano())
-	shedFor(delay)
+	if e.shed {
+		shedFor(delay)
+	}
 	drops.spansFailed.Add(uint64(len(spans)))
 	drops.failures.Add(1)
 	return &exportError{"spans", len(spans), err}
@@ -160,7 +171,7 @@ func (e logExporter) Export(ctx context.Context, records []sdklog.Record) error 
 // batchProcessor is sdktrace's batch span processor on exp, whose queue-full drops Dropped
 // reports.
 func batchProcessor(exp sdktrace.SpanExporter) sdktrace.SpanProcessor {
-	bsp := sdktrace.NewBatchSpanProcessor(spanExporter{exp})
+	bsp := sdktrace.NewBatchSpanProcessor(spanExporter{exp, shedAsked()})
 	if f := queueFullCounter(bsp); f != nil {
 		drops.queueFull.Store(&f)
 	}

@@ -182,7 +182,7 @@ func TestAFailedExportBacksOffUntilSuccessOrShutdown(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
 	calls, fail := 0, true
-	exp := spanExporter{countingExporter{&calls, &fail}}
+	exp := spanExporter{SpanExporter: countingExporter{&calls, &fail}}
 	batch := make([]sdktrace.ReadOnlySpan, 3)
 	before := Dropped()
 	for i := 0; i < 5; i++ {

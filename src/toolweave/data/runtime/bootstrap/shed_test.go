@@ -36,7 +36,7 @@ func TestSpansAreShedWhileExportsFail(t *testing.T) {
 
 	ctx, parent := tracer.Start(context.Background(), "server")
 	calls, fail := 0, true
-	_ = spanExporter{countingExporter{&calls, &fail}}.ExportSpans(context.Background(), nil) // fails: backoff
+	_ = spanExporter{countingExporter{&calls, &fail}, true}.ExportSpans(context.Background(), nil) // fails: backoff
 	if !shedding() {
 		t.Fatal("a failed export started no backoff")
 	}
@@ -96,7 +96,7 @@ func TestSpansAreShedWhileAnExportHangs(t *testing.T) {
 	start := time.Now()
 	go func() {
 		defer close(done)
-		_ = spanExporter{hang}.ExportSpans(context.Background(), nil)
+		_ = spanExporter{hang, true}.ExportSpans(context.Background(), nil)
 	}()
 	time.Sleep(minBackoff / 2)
 	if shedding() {
@@ -206,5 +206,17 @@ func TestMeasurementsAreShedWhileExportsFail(t *testing.T) {
 	}
 	if got["requests"] != "3" || got["duration"] != "1 1.5" {
 		t.Errorf("collected %v, want requests 3 and duration count 1 sum 1.5 (nothing while shedding)", got)
+	}
+}
+
+// A program that did not ask for shedding keeps recording through a failed export's backoff.
+func TestNoSheddingUnlessAsked(t *testing.T) {
+	endBackoff()
+	t.Cleanup(endBackoff)
+	calls, fail := 0, true
+	_ = spanExporter{SpanExporter: countingExporter{&calls, &fail}}.ExportSpans(context.Background(), nil)
+	if backoff.until.Load() == 0 || shedding() {
+		t.Errorf("after a failed export without shedding asked: backoff %v, shedding %v; want a backoff and no shedding",
+			backoff.until.Load() != 0, shedding())
 	}
 }
