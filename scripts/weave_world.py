@@ -42,7 +42,18 @@ module, gets the catch-all. The script checks that the catch-all's list covers
 `go list -deps runtime`, runtime/cgo and runtime/race on the toolchain it runs with
 (runtime/race's own imports, sync and sync/atomic, are woven).
 
-    bash scripts/weave-world [--only std,cmd,modules] [--json FILE] [--keep-caches]
+    bash scripts/weave-world [--only std,cmd,modules] [--mode build|test|dropin] [--json FILE] [--keep-caches]
+
+--mode (default build) is how each target is built:
+- build:  `toolweave go build` (above);
+- test:   `toolweave go test -count=1 -run '^$'` of the modules (std and cmd are skipped: their
+          tests are hours here): _test.go files woven too, internal and external test
+          packages, every test binary linked and started (its init and TestMain run, no test);
+- dropin: the drop-in driver as a user sets it up: `toolweave env --format json` in the
+          target's directory, then plain `go build` with the GOFLAGS it printed (the launcher
+          as -toolexec, the generated -modfile); figures from the launcher's and the
+          driver's TOOLWEAVE_TIMINGS records (files and edits are not counted there) and
+          `toolweave: warning:` lines (a file that could not be woven).
 
 Private caches: GOCACHE=/tmp/ww-gocache, TOOLWEAVE_CACHE_DIR=/tmp/ww-twcache (both start
 empty, so every package is woven and compiled, and are removed at the end unless
@@ -200,10 +211,9 @@ def go_errors(stderr: str) -> dict[str, list[str]]:
     return errors
 
 
-def compiles(timings: str) -> dict:
-    """Compile runs from the build's --timings records: how many, how many of woven
-    packages, and failed ones."""
-    out = {"compiles": 0, "woven_compiles": 0, "failed_compiles": [], "links": 0}
+def tool_records(timings: str) -> list[dict]:
+    """The `tool` records of a timings file (driver/timings.py's format), none if it is missing."""
+    out = []
     try:
         lines = open(timings).read().splitlines()
     except FileNotFoundError:
@@ -213,8 +223,16 @@ def compiles(timings: str) -> dict:
             rec = json.loads(line)
         except ValueError:
             continue
-        if rec.get("kind") != "tool":
-            continue
+        if isinstance(rec, dict) and rec.get("kind") == "tool":
+            out.append(rec)
+    return out
+
+
+def compiles(timings: str) -> dict:
+    """Compile runs from the build's timings records: how many, how many of woven
+    packages, and failed ones."""
+    out = {"compiles": 0, "woven_compiles": 0, "failed_compiles": [], "links": 0}
+    for rec in tool_records(timings):
         if rec.get("tool") == "link":
             out["links"] += 1
         if rec.get("tool") != "compile":
@@ -226,15 +244,28 @@ def compiles(timings: str) -> dict:
     return out
 
 
-def build(name: str, cwd: str, args: list[str], env: dict) -> dict:
-    tag = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-    summary_file = os.path.join(WORK, f"{tag}.json")
-    timings_file = os.path.join(WORK, f"{tag}.timings.jsonl")
-    log_file = os.path.join(WORK, f"{tag}.stderr")
-    for f in (summary_file, timings_file):
+def build(name: str, cwd: str, args: list[str], env: dict, mode: str = "build") -> dict:
+    """One target built as `mode` says (see the module's docstring); its summary."""
+    if mode == "dropin":
+        return dropin_build(name, cwd, args, env)
+    if mode == "test":
+        args = ["-count=1", "-run", "^$", *args]
+    return front_end_build(name, cwd, mode, args, env)
+
+
+def files_of(name: str, mode: str) -> tuple[str, str, str]:
+    """The summary, timings and stderr files of one build (removed if left by an earlier run)."""
+    tag = re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ("" if mode == "build" else f".{mode}")
+    out = tuple(os.path.join(WORK, f"{tag}.{ext}") for ext in ("json", "timings.jsonl", "stderr"))
+    for f in out[:2]:
         if os.path.exists(f):
             os.remove(f)
-    argv = ["build", f"--timings={timings_file}", *args]
+    return out
+
+
+def front_end_build(name: str, cwd: str, verb: str, args: list[str], env: dict) -> dict:
+    summary_file, timings_file, log_file = files_of(name, verb)
+    argv = [verb, f"--timings={timings_file}", *args]
     print(f"weave-world: {name}: toolweave go {' '.join(argv)}  (in {cwd})", file=sys.stderr, flush=True)
     started = time.monotonic()
     proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", summary_file, "--", *argv],
@@ -250,8 +281,45 @@ def build(name: str, cwd: str, args: list[str], env: dict) -> dict:
     summary.update(name=name, command=f"toolweave go {' '.join(argv)}", cwd=cwd, seconds=round(wall, 1),
                    child_exit=proc.returncode, stderr_log=log_file)
     summary.update(compiles(timings_file))
+    return judged(name, summary, proc)
+
+
+def dropin_build(name: str, cwd: str, args: list[str], env: dict) -> dict:
+    """`go build` with the GOFLAGS `toolweave env` prints for cwd (the drop-in driver)."""
+    summary_file, timings_file, log_file = files_of(name, "dropin")
+    tw = os.path.join(os.path.dirname(sys.executable), "toolweave")
+    started = time.monotonic()
+    setup = subprocess.run([tw, "env", "--format", "json"], cwd=cwd, env=env, capture_output=True, text=True)
+    if setup.returncode:
+        summary = {"exit": setup.returncode, "crash": setup.stderr[-3000:]}
+        summary.update(name=name, command="toolweave env", cwd=cwd, compiles=0, woven_compiles=0)
+        return judged(name, summary, setup)
+    variables = json.loads(setup.stdout)
+    flags = f"{env.get('GOFLAGS', '')} {variables.pop('GOFLAGS', '')}".strip()
+    run_env = {**env, **variables, "GOFLAGS": flags, "TOOLWEAVE_TIMINGS": timings_file}
+    cmd = ["go", "build", *args]
+    print(f"weave-world: {name}: GOFLAGS='{flags}' {' '.join(cmd)}  (in {cwd})", file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=run_env, capture_output=True, text=True)
+    wall = time.monotonic() - started
+    with open(log_file, "w") as f:
+        f.write(proc.stderr)
+    woven = sorted({r.get("pkg", "") for r in tool_records(timings_file) if r.get("tool") == "compile" and r.get("woven")})
+    summary = {"exit": proc.returncode, "woven_packages": woven,
+               "weave_failures": [line.removeprefix("toolweave: warning: ") for line in proc.stderr.splitlines()
+                                  if line.startswith("toolweave: warning: ")]}
+    summary.update(name=name, command=f"GOFLAGS='{flags}' {' '.join(cmd)}", cwd=cwd, seconds=round(wall, 1),
+                   child_exit=proc.returncode, stderr_log=log_file)
+    summary.update(compiles(timings_file))
+    with open(summary_file, "w") as f:
+        json.dump(summary, f)
+    return judged(name, summary, proc)
+
+
+def judged(name: str, summary: dict, proc: subprocess.CompletedProcess) -> dict:
+    """summary with its compile errors and verdict, printed."""
     errs = go_errors(proc.stderr)
     summary["compile_errors"] = errs
+    wall = summary.get("seconds", 0)
     woven = set(summary.get("woven_packages", []))
     summary["woven_package_errors"] = sorted(p for p in errs if p in woven or p.split(" ")[0] in woven)
     ok = proc.returncode == 0 and not summary.get("weave_failures") and not errs
@@ -279,6 +347,8 @@ def main() -> int:
     ap.add_argument("--json", default=os.path.join(WORK, "summary.json"))
     ap.add_argument("--keep-caches", action="store_true", help="keep /tmp/ww-gocache and /tmp/ww-twcache")
     ap.add_argument("--strict", action="store_true", help="TOOLWEAVE_STRICT=1: a weave failure stops the build")
+    ap.add_argument("--mode", choices=("build", "test", "dropin"), default="build",
+                    help="toolweave go build (default), toolweave go test -run '^$' (modules only), or the drop-in driver")
     ns = ap.parse_args()
     only = [x for x in ns.only.split(",") if x]
     os.makedirs(WORK, exist_ok=True)
@@ -295,14 +365,16 @@ def main() -> int:
     started = time.monotonic()
     results = []
     scratch = scratch_module(go_version)
-    if "std" in only:
-        results.append(build("std", scratch, ["std"], env))
-    if "cmd" in only:
-        results.append(build("cmd", scratch, ["cmd"], env))
+    for target in ("std", "cmd"):
+        if target in only and ns.mode == "test":
+            print(f"weave-world: {target}: skipped (--mode test builds the modules only)", file=sys.stderr)
+        elif target in only:
+            results.append(build(target, scratch, [target], env, ns.mode))
     wanted = modules() if "modules" in only else [m for m in only if m not in ("std", "cmd")]
     for rel in wanted:
-        results.append(build(rel, copy_module(rel), ["./..."], env))
+        results.append(build(rel, copy_module(rel), ["./..."], env, ns.mode))
     total = {
+        "mode": ns.mode,
         "seconds": round(time.monotonic() - started, 1),
         "go": go_version,
         "builds": len(results),
