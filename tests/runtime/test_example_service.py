@@ -10,7 +10,9 @@ import os
 import re
 import sys
 import signal
+import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -148,6 +150,94 @@ def test_service_exit_paths_lose_nothing(service, flag, code, line):
         # Everything ended before the exit arrived: the request and every finished tick.
         names = [s.name for s in r.spans()]
         assert "createItem" in names and "Create" in names and "worker.tick" in names
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Lines:
+    """A stream's lines, read to its end by a thread; wait() polls them."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True)
+        self._thread.start()
+
+    def wait(self, pattern: str, timeout: float) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while not (m := re.search(pattern, "".join(self.lines), re.M)):
+            assert time.monotonic() < deadline, f"no {pattern!r} within {timeout} s:\n{''.join(self.lines)}"
+            time.sleep(0.02)
+        return m
+
+    def text(self) -> str:
+        self._thread.join(timeout=30)
+        return "".join(self.lines)
+
+
+def test_service_sheds_while_its_collector_is_down(service):
+    """TOOLWEAVE_SHED_UNDELIVERABLE=true through the woven service and a real receiver: the
+    collector refuses connections, the first export fails and is said on stderr; requests
+    served while the backoff lasts record no span (none of them ever reaches the collector)
+    and are counted; once the collector listens again, the next requests' spans arrive whole;
+    the summary at shutdown names what was dropped and what was not recorded."""
+    port = _closed_port()
+    receiver = Receiver(port=port)      # not started: the collector is down
+    env = run_env(receiver, TOOLWEAVE_SHED_UNDELIVERABLE="true", OTEL_BSP_SCHEDULE_DELAY="50")
+    proc = subprocess.Popen([str(service), "-addr", "127.0.0.1:0", "-interval", "1h"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        err = _Lines(proc.stderr)
+        base = "http://" + err.wait(r"listening on (\S+)", 30).group(1)
+
+        def status(method: str, path: str, body: bytes | None = None) -> int:
+            try:
+                with urllib.request.urlopen(urllib.request.Request(base + path, data=body, method=method),
+                                            timeout=10) as resp:
+                    return resp.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        assert status("POST", "/items", b'{"name": "widget"}') == 201  # item 1
+        err.wait(r"^toolweave: telemetry export failed \(\d+ spans dropped", 30)
+        # The backoff (1 s from that failure) is on: these are served, not recorded.
+        shed_paths = [f"/items/{100 + i}" for i in range(20)]
+        assert {status("GET", path) for path in shed_paths} == {404}
+
+        receiver.start()                # the collector is back
+        deadline = time.monotonic() + 60  # the backoff is at most 30 s
+        while not any(s.attributes.get("url.path") == "/items/1" for s in receiver.spans()):
+            assert time.monotonic() < deadline, "no span received after the collector came back"
+            assert status("GET", "/items/1") == 200
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        stderr = err.text()
+    finally:
+        proc.kill()
+        receiver.stop()
+
+    spans = receiver.spans()
+    paths = {s.attributes.get("url.path") for s in spans if s.kind == "SERVER"}
+    assert not paths & set(shed_paths), paths
+    servers = [s for s in spans if s.kind == "SERVER" and s.attributes.get("url.path") == "/items/1"]
+    for server in servers:              # recorded whole again: the handler's span, its store call
+        handler = [c for c in spans if c.parent_span_id == server.span_id]
+        assert [c.name for c in handler] == ["getItem"], handler
+        assert "Get" in {c.name for c in spans if c.parent_span_id == handler[0].span_id}
+    m = re.search(r"^toolweave: telemetry lost in this run: (\d+) spans dropped \(0 queue full, (\d+) in failed "
+                  r"exports\), \d+ log records dropped, (\d+) failed exports; not recorded while exports failed: "
+                  r"(\d+) spans, (\d+) metric measurements$", stderr, re.M)
+    assert m, stderr
+    dropped, failed, exports, shed, measurements = map(int, m.groups())
+    assert dropped == failed > 0 and exports > 0, m.group(0)  # the first request's spans, at least
+    # every shed request started a server span and the handler's spans under it
+    assert shed > len(shed_paths), m.group(0)
+    assert measurements >= len(shed_paths), m.group(0)  # the HTTP server's duration, for one
 
 
 def test_diff_prints_every_woven_file(tmp_path):

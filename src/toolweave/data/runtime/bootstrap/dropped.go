@@ -18,7 +18,8 @@ package bootstrap
 //   - prints one summary line at shutdown if anything was lost.
 //
 // Nothing here runs per span or per record: the counting happens on the exporters'
-// goroutines.
+// goroutines (except while shedding, when each span start or measurement not recorded adds
+// one to a counter: shed.go, shedmetric.go).
 
 import (
 	"context"
@@ -28,6 +29,7 @@ import (
 	"log"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,18 +50,38 @@ type Drops struct {
 	SpansFailed      uint64 // spans in exports that failed
 	LogRecordsFailed uint64 // log records in exports that failed
 	FailedExports    uint64 // span and log exports that failed
+
+	// Not recorded because exports were failing (TOOLWEAVE_SHED_UNDELIVERABLE, see ShedEnv):
+	// span starts that returned a non-recording span and spans that ended while shedding
+	// (not queued), and synchronous metric measurements dropped. Zero in a program that did
+	// not ask for shedding.
+	SpansShed        uint64
+	MeasurementsShed uint64
 }
 
 // Spans is every span lost: dropped at the queue or in a failed export.
 func (d Drops) Spans() uint64 { return d.SpansQueueFull + d.SpansFailed }
 
+// String is one line; what was shed is appended only when something was, so a program that
+// does not shed prints what it always printed.
 func (d Drops) String() string {
-	return fmt.Sprintf("%d spans dropped (%d queue full, %d in failed exports), %d log records dropped, %d failed exports",
+	s := fmt.Sprintf("%d spans dropped (%d queue full, %d in failed exports), %d log records dropped, %d failed exports",
 		d.Spans(), d.SpansQueueFull, d.SpansFailed, d.LogRecordsFailed, d.FailedExports)
+	if d.SpansShed > 0 || d.MeasurementsShed > 0 {
+		s += fmt.Sprintf("; not recorded while exports failed: %d spans, %d metric measurements",
+			d.SpansShed, d.MeasurementsShed)
+	}
+	return s
+}
+
+// lost reports anything lost at all.
+func (d Drops) lost() bool {
+	return d.Spans() > 0 || d.LogRecordsFailed > 0 || d.FailedExports > 0 || d.SpansShed > 0 || d.MeasurementsShed > 0
 }
 
 var drops struct {
 	spansFailed, logsFailed, failures atomic.Uint64
+	spansShed, measurementsShed       atomic.Uint64                 // added on the request path, only while shedding
 	queueFull                         atomic.Pointer[func() uint64] // the batch span processor's counter
 	lastReport                        atomic.Int64                  // UnixNano of the last line; 0: none yet
 	mu                                sync.Mutex                    // serialises writes to out
@@ -73,7 +95,8 @@ func init() { drops.out = os.Stderr }
 // sends cumulative values again at the next interval.
 func Dropped() Drops {
 	d := Drops{SpansFailed: drops.spansFailed.Load(), LogRecordsFailed: drops.logsFailed.Load(),
-		FailedExports: drops.failures.Load()}
+		FailedExports: drops.failures.Load(), SpansShed: drops.spansShed.Load(),
+		MeasurementsShed: drops.measurementsShed.Load()}
 	if f := drops.queueFull.Load(); f != nil {
 		d.SpansQueueFull = (*f)()
 	}
@@ -116,7 +139,9 @@ func endBackoff() {
 }
 
 // spanExporter counts the spans of failed exports, and backs off after one. With shed
-// (ShedEnv asked) it also keeps the shed state: a program that did not ask arms no timer.
+// (ShedEnv asked) it also keeps the shed state, and leaves a hung export to the
+// background (exportWatched): a program that did not ask arms no timer and starts no
+// goroutine.
 type spanExporter struct {
 	sdktrace.SpanExporter
 	shed bool
@@ -127,32 +152,97 @@ func (e spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnly
 		drops.spansFailed.Add(uint64(len(spans)))
 		return nil
 	}
-	var hung func()
 	if e.shed {
-		hung = shedIfHung(minBackoff)
+		return exportWatched(ctx, e.SpanExporter, spans)
 	}
-	err := e.SpanExporter.ExportSpans(ctx, spans)
-	if hung != nil {
-		hung()
-	}
+	return settle(e.SpanExporter.ExportSpans(ctx, spans), len(spans), false)
+}
+
+// settle accounts for an export's result: a success ends the backoff (and shedding); a
+// failure starts the backoff or doubles it (and, if the program sheds, sheds for as long:
+// see startBackoff) and counts the n spans; it returns the error marked as a failed export.
+func settle(err error, n int, sheds bool) error {
 	if err == nil {
 		if backoff.until.Load() != 0 {
 			endBackoff()
-		} else {
-			shedOff() // a hung export that succeeded in the end
+		} else if sheds {
+			shedOff()
 		}
 		return nil
 	}
+	startBackoff(sheds)
+	drops.spansFailed.Add(uint64(n))
+	drops.failures.Add(1)
+	return &exportError{"spans", n, err}
+}
+
+// startBackoff starts the backoff after a failure, or doubles it. If the program sheds, it
+// sheds for as long and runs shed.flush (the batch span processor's ForceFlush) in the
+// background: the spans already queued go out now, into the backoff, to be dropped and
+// counted, instead of waiting for the next batch (up to OTEL_BSP_SCHEDULE_DELAY, 5 s) while
+// every GC cycle scans them (their attributes are pointers: a few hundred queued spans cost
+// a shedding service more CPU per request than anything else it still does).
+func startBackoff(sheds bool) {
 	delay := time.Duration(backoff.delay.Load())
 	delay = min(max(2*delay, minBackoff), maxBackoff)
 	backoff.delay.Store(int64(delay))
 	backoff.until.Store(time.Now().Add(delay).UnixNano())
-	if e.shed {
-		shedFor(delay)
+	if !sheds {
+		return
 	}
-	drops.spansFailed.Add(uint64(len(spans)))
-	drops.failures.Add(1)
-	return &exportError{"spans", len(spans), err}
+	shedFor(delay)
+	if flush := shed.flush.Load(); flush != nil {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), delay)
+			defer cancel()
+			_ = (*flush)(ctx) // its export comes to ExportSpans in the backoff: no network
+		}()
+	}
+}
+
+// hung is set while an export that ExportSpans left to finish in the background (see
+// exportWatched) is still in flight.
+var hung atomic.Bool
+
+var errStillHung = errors.New("the previous span export has not returned yet (in flight in the background)")
+
+// exportWatched is a shedding program's export: it waits for the exporter for at most
+// minBackoff. An export still in flight then (a collector that accepts and never answers
+// fails one only at the OTLP timeout, 10 s) is left to finish in the background, on a copy
+// of the spans (the batch processor reuses its slice) and without the batch processor's
+// deadline, and ExportSpans fails at once, as for a refused connection: shedding starts and
+// the batch processor drains its queue into the backoff, instead of holding 2048 recorded
+// spans for the whole timeout (every GC cycle scanning them). The background export ends
+// the backoff if it succeeds (a slow collector, not a dead one) or is counted as failed.
+// While it is in flight, an export fails at once without calling the exporter.
+func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktrace.ReadOnlySpan) error {
+	if hung.Load() {
+		return settle(errStillHung, len(spans), true)
+	}
+	own := slices.Clone(spans)
+	done := make(chan error, 1)
+	go func() { done <- exp.ExportSpans(context.WithoutCancel(ctx), own) }()
+	t := time.NewTimer(minBackoff)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return settle(err, len(spans), true)
+	case <-t.C:
+	}
+	hung.Store(true)
+	startBackoff(true)
+	go func() {
+		err := <-done
+		hung.Store(false)
+		if err == nil {
+			endBackoff()
+			return
+		}
+		drops.spansFailed.Add(uint64(len(own)))
+		drops.failures.Add(1)
+		otel.Handle(&exportError{"spans", len(own), err})
+	}()
+	return &exportError{"spans", 0, fmt.Errorf("span export in flight for more than %v: left to finish in the background", minBackoff)}
 }
 
 // logExporter counts the log records of failed exports.
@@ -169,13 +259,32 @@ func (e logExporter) Export(ctx context.Context, records []sdklog.Record) error 
 }
 
 // batchProcessor is sdktrace's batch span processor on exp, whose queue-full drops Dropped
-// reports.
+// reports. With ShedEnv asked, spans that end while shedding are not queued (shedProcessor)
+// and the queue is flushed when shedding starts (spanExporter).
 func batchProcessor(exp sdktrace.SpanExporter) sdktrace.SpanProcessor {
-	bsp := sdktrace.NewBatchSpanProcessor(spanExporter{exp, shedAsked()})
+	asked := shedAsked()
+	bsp := sdktrace.NewBatchSpanProcessor(spanExporter{exp, asked})
 	if f := queueFullCounter(bsp); f != nil {
 		drops.queueFull.Store(&f)
 	}
-	return bsp
+	if !asked {
+		return bsp
+	}
+	flush := bsp.ForceFlush
+	shed.flush.Store(&flush)
+	return shedProcessor{bsp}
+}
+
+// shedProcessor drops, and counts as shed, a span that ends while shedding (it started
+// before): queued, it would wait for an export the backoff drops, scanned by every GC.
+type shedProcessor struct{ sdktrace.SpanProcessor }
+
+func (p shedProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
+	if shedding() {
+		drops.spansShed.Add(1)
+		return
+	}
+	p.SpanProcessor.OnEnd(s)
 }
 
 // queueFullCounter reads the `dropped atomic.Uint32` field of sdktrace's batchSpanProcessor
@@ -226,7 +335,7 @@ func installErrorHandler() {
 
 // reportTotals prints what was lost, if anything (at shutdown).
 func reportTotals() {
-	if d := Dropped(); d.Spans() > 0 || d.LogRecordsFailed > 0 || d.FailedExports > 0 {
+	if d := Dropped(); d.lost() {
 		report("toolweave: telemetry lost in this run: " + d.String())
 	}
 }

@@ -21,19 +21,27 @@ import (
 // unreachable collector costs as much as recording does (docs/reliability.md measured p99
 // 36-39% above a run without the SDK, side by side). With it, while the export backoff lasts
 // (dropped.go: from a failed span export until its delay has passed, doubling from 1 s to
-// 30 s while exports keep failing), or while a span export has been in flight for more than
-// 1 s (a collector that accepts and never answers fails an export only at the OTLP timeout):
+// 30 s while exports keep failing; a span export still in flight after 1 s counts as failed
+// here and is left to finish in the background, since a collector that accepts and never
+// answers fails an export only at the OTLP timeout):
 //
 //   - Start returns a span that records nothing and carries its parent's span context, so
 //     the trace context the service propagates downstream is the parent's, sampled flag
 //     included (downstream services keep their decision and their spans; the trace only
 //     misses this service's, which the backoff would have dropped anyway);
+//   - a span that started before and ends while shedding is not queued, and the spans
+//     already queued are flushed when shedding starts, into the backoff, which drops them
+//     (dropped.go): queued, they would wait for the next batch, most likely dropped too,
+//     and every GC cycle would scan them meanwhile;
 //   - synchronous metric instruments (counters, up-down counters, histograms, gauges) drop
 //     their measurements and report Enabled false. This one is a loss the backoff alone
 //     would not cause: cumulative sums and histograms miss what the service did while its
 //     collector was down, where without shedding the next successful export would carry
 //     it. That is the price of the latency, and why shedding is opt-in. Observable
 //     instruments (callbacks run at collection) are left as they are.
+//
+// What is not recorded is counted (Dropped: SpansShed, MeasurementsShed) and said in the
+// summary line at shutdown.
 //
 // Once the delay has passed, telemetry is recorded again until the next export, which ends
 // the backoff on success. Costs one atomic load per span start and per measurement; the
@@ -50,11 +58,13 @@ func shedAsked() bool {
 }
 
 // shed is the state Start and the instruments read. on changes only under mu; gen counts
-// the changes, so that a timer armed before a later change does nothing.
+// the changes, so that a timer armed before a later change does nothing. flush is the batch
+// span processor's ForceFlush (dropped.go: run when shedding starts).
 var shed struct {
-	on  atomic.Bool
-	mu  sync.Mutex
-	gen uint64
+	on    atomic.Bool
+	mu    sync.Mutex
+	gen   uint64
+	flush atomic.Pointer[func(context.Context) error]
 }
 
 // shedding reports telemetry not being recorded now (see ShedEnv).
@@ -93,16 +103,6 @@ func shedOff() {
 	}
 }
 
-// shedIfHung sheds once an export that starts now has been in flight for longer than d;
-// the export calls the returned function when it returns.
-func shedIfHung(d time.Duration) (done func()) {
-	shed.mu.Lock()
-	gen := shed.gen
-	shed.mu.Unlock()
-	t := shedAt(d, gen, true)
-	return func() { t.Stop() }
-}
-
 // shedProvider wraps the installed TracerProvider (see ShedEnv).
 func shedProvider(tp trace.TracerProvider) trace.TracerProvider { return &shedTracerProvider{tp: tp} }
 
@@ -124,6 +124,7 @@ func (t shedTracer) Start(ctx context.Context, name string, opts ...trace.SpanSt
 	if !shedding() {
 		return t.tr.Start(ctx, name, opts...)
 	}
+	drops.spansShed.Add(1)
 	if ctx == nil {
 		ctx = context.Background()
 	}

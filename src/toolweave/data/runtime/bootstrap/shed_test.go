@@ -2,7 +2,9 @@ package bootstrap
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +37,7 @@ func TestSpansAreShedWhileExportsFail(t *testing.T) {
 	tracer := shedProvider(sdk).Tracer("test")
 
 	ctx, parent := tracer.Start(context.Background(), "server")
+	before := Dropped().SpansShed
 	calls, fail := 0, true
 	_ = spanExporter{countingExporter{&calls, &fail}, true}.ExportSpans(context.Background(), nil) // fails: backoff
 	if !shedding() {
@@ -62,6 +65,9 @@ func TestSpansAreShedWhileExportsFail(t *testing.T) {
 	_, again := tracer.Start(ctx, "db.query")
 	again.End()
 	parent.End()
+	if shed := Dropped().SpansShed - before; shed != 2 {
+		t.Errorf("%d spans counted as shed, want 2 (db.query and root while shedding)", shed)
+	}
 	if names := endedNames(rec.Ended()); len(names) != 2 || names[0] != "db.query" || names[1] != "server" {
 		t.Errorf("recorded %v, want [db.query server] (nothing while shedding)", names)
 	}
@@ -85,37 +91,56 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// A collector that accepts and never answers fails an export only at its timeout: spans are
-// shed once an export has been in flight for longer than the shortest backoff, and recorded
-// again when it succeeds.
-func TestSpansAreShedWhileAnExportHangs(t *testing.T) {
+// A collector that accepts and never answers fails an export only at its timeout: an export
+// still in flight after the shortest backoff fails at once and is left to finish in the
+// background, on its own copy of the spans; spans are shed meanwhile; another export fails
+// without calling the exporter while it is in flight; when it succeeds, the backoff and the
+// shedding end.
+func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
-	hang := make(blockingExporter)
-	done := make(chan struct{})
+	exp := newGatedExporter()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	_, span := tp.Tracer("test").Start(context.Background(), "batched")
+	span.End()
+	batch := rec.Ended()
+	before := Dropped()
 	start := time.Now()
-	go func() {
-		defer close(done)
-		_ = spanExporter{hang, true}.ExportSpans(context.Background(), nil)
-	}()
-	time.Sleep(minBackoff / 2)
-	if shedding() {
-		t.Error("shedding before an export has hung for the shortest backoff")
+	err := spanExporter{exp, true}.ExportSpans(context.Background(), batch)
+	waited := time.Since(start)
+	if err == nil || waited < minBackoff || waited > 3*minBackoff {
+		t.Fatalf("ExportSpans of a hung export returned %v after %v; want an error after the shortest backoff (%v)",
+			err, waited, minBackoff)
 	}
-	waitFor(t, "shedding during a hung export", shedding)
-	if waited := time.Since(start); waited < minBackoff {
-		t.Errorf("shedding after %v, before the shortest backoff (%v)", waited, minBackoff)
+	if !shedding() || backoff.until.Load() == 0 {
+		t.Errorf("after a hung export: shedding %v, backoff %v; want both", shedding(), backoff.until.Load() != 0)
 	}
-	close(hang) // the export succeeds
-	<-done
-	if shedding() {
-		t.Error("still shedding after the hung export succeeded")
+	batch[0] = nil         // the batch processor reuses its slice: the background export has its own
+	backoff.until.Store(0) // the backoff is over, the export still in flight
+	if err := (spanExporter{exp, true}).ExportSpans(context.Background(), batch); !errors.Is(err, errStillHung) {
+		t.Errorf("an export while the hung one is in flight: %v, want errStillHung", err)
+	}
+	if calls := exp.calls.Load(); calls != 1 {
+		t.Errorf("exporter called %d times, want once (nothing while the hung export is in flight)", calls)
+	}
+	exp.err = nil
+	close(exp.gate) // the hung export succeeds: a slow collector, not a dead one
+	if got := <-exp.seen; len(got) != 1 || got[0] != "batched" {
+		t.Errorf("the background export sent %v, want [batched]", got)
+	}
+	waitFor(t, "the end of the backoff after the hung export succeeded", func() bool {
+		return !shedding() && backoff.until.Load() == 0 && !hung.Load()
+	})
+	// counted: the one export that failed at once (its span), not the one that succeeded
+	if d := Dropped(); d.SpansFailed-before.SpansFailed != 1 || d.FailedExports-before.FailedExports != 1 {
+		t.Errorf("counted %d spans in %d failed exports, want 1 in 1", d.SpansFailed-before.SpansFailed,
+			d.FailedExports-before.FailedExports)
 	}
 }
 
 // A timer armed before a later change of state does nothing: the end of a short backoff
-// does not end a longer one that came after it; and an export that returned in time does
-// not start shedding later.
+// does not end a longer one that came after it.
 func TestShedTimersYieldToLaterChanges(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
@@ -124,13 +149,6 @@ func TestShedTimersYieldToLaterChanges(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if !shedding() {
 		t.Error("the end of an earlier, shorter backoff ended a later one")
-	}
-	shedOff()
-	done := shedIfHung(20 * time.Millisecond)
-	done()
-	time.Sleep(100 * time.Millisecond)
-	if shedding() {
-		t.Error("an export that returned in time started shedding afterwards")
 	}
 }
 
@@ -182,8 +200,12 @@ func TestMeasurementsAreShedWhileExportsFail(t *testing.T) {
 	if counter.Enabled(ctx) || hist.Enabled(ctx) {
 		t.Error("instruments enabled while shedding")
 	}
+	before := Dropped().MeasurementsShed
 	counter.Add(ctx, 100)
 	hist.Record(ctx, 100)
+	if shed := Dropped().MeasurementsShed - before; shed != 2 {
+		t.Errorf("%d measurements counted as shed, want 2", shed)
+	}
 	shedOff()
 	if !counter.Enabled(ctx) {
 		t.Error("counter not enabled after shedding")
@@ -208,6 +230,98 @@ func TestMeasurementsAreShedWhileExportsFail(t *testing.T) {
 		t.Errorf("collected %v, want requests 3 and duration count 1 sum 1.5 (nothing while shedding)", got)
 	}
 }
+
+// The summary line names what was shed only when something was: a program that does not shed
+// prints the line it always printed.
+func TestDropsStringNamesShedOnlyWhenSomethingWas(t *testing.T) {
+	for _, c := range []struct {
+		d    Drops
+		want string
+	}{
+		{Drops{SpansFailed: 5, FailedExports: 1},
+			"5 spans dropped (0 queue full, 5 in failed exports), 0 log records dropped, 1 failed exports"},
+		{Drops{SpansQueueFull: 1, SpansFailed: 5, FailedExports: 1, SpansShed: 70, MeasurementsShed: 9},
+			"6 spans dropped (1 queue full, 5 in failed exports), 0 log records dropped, 1 failed exports; " +
+				"not recorded while exports failed: 70 spans, 9 metric measurements"},
+	} {
+		if got := c.d.String(); got != c.want {
+			t.Errorf("%+v.String() =\n%s\nwant\n%s", c.d, got, c.want)
+		}
+		if !c.d.lost() {
+			t.Errorf("%+v: lost() false", c.d)
+		}
+	}
+	if (Drops{}).lost() || !(Drops{MeasurementsShed: 1}).lost() {
+		t.Error("lost(): want false for nothing, true for one shed measurement")
+	}
+}
+
+// When shedding starts, the spans already queued go out at once, into the backoff, which
+// drops and counts them, instead of waiting for the next batch (5 s) while every GC scans
+// them; a span that ends while shedding is not queued at all, and is counted as shed.
+func TestSheddingEmptiesTheQueue(t *testing.T) {
+	endBackoff()
+	t.Cleanup(endBackoff)
+	t.Setenv(ShedEnv, "true")
+	exp := newGatedExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(batchProcessor(exp)))
+	t.Cleanup(func() { _ = tp.Shutdown(context.Background()); shed.flush.Store(nil) })
+	tracer := tp.Tracer("test")
+	end := func(n int) {
+		for range n {
+			_, s := tracer.Start(context.Background(), "s")
+			s.End()
+		}
+	}
+	before := Dropped()
+	end(3)
+	go func() { _ = tp.ForceFlush(context.Background()) }() // exports the 3, held at the gate
+	waitFor(t, "the first export", func() bool { return exp.calls.Load() == 1 })
+	end(5) // queued behind it
+	_, open := tracer.Start(context.Background(), "open")
+	close(exp.gate) // the first export fails: shedding, and the 5 are flushed into the backoff
+	deadline := time.Now().Add(minBackoff * 9 / 10)
+	for Dropped().SpansFailed-before.SpansFailed < 8 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if failed := Dropped().SpansFailed - before.SpansFailed; failed != 8 {
+		t.Errorf("%d spans dropped within the backoff, want 8: the 5 queued ones flushed into it", failed)
+	}
+	if !shedding() {
+		t.Fatal("the backoff ended before the test could end its open span (machine too slow?)")
+	}
+	open.End()
+	if shed := Dropped().SpansShed - before.SpansShed; shed != 1 {
+		t.Errorf("%d spans counted as shed, want 1: the span that ended while shedding", shed)
+	}
+	if calls := exp.calls.Load(); calls != 1 {
+		t.Errorf("exporter called %d times, want once: the queued spans went to the backoff", calls)
+	}
+}
+
+// gatedExporter's exports wait for gate to close, then return err (read after the gate, so a
+// test may change it before closing); the names of the spans exported go to seen.
+type gatedExporter struct {
+	gate  chan struct{}
+	calls atomic.Int32
+	seen  chan []string
+	err   error
+}
+
+func newGatedExporter() *gatedExporter {
+	return &gatedExporter{gate: make(chan struct{}), seen: make(chan []string, 8), err: errors.New("connection refused")}
+}
+
+func (g *gatedExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) error {
+	g.calls.Add(1)
+	<-g.gate
+	select {
+	case g.seen <- endedNames(spans):
+	default:
+	}
+	return g.err
+}
+func (*gatedExporter) Shutdown(context.Context) error { return nil }
 
 // A program that did not ask for shedding keeps recording through a failed export's backoff.
 func TestNoSheddingUnlessAsked(t *testing.T) {

@@ -68,12 +68,22 @@ func (m shedMeter) Float64Gauge(name string, o ...metric.Float64GaugeOption) (me
 	return wrapped(g, err, func(g metric.Float64Gauge) metric.Float64Gauge { return shedF64Gauge{g} })
 }
 
-// The instruments: each embeds the wrapped one and drops what it is given while shedding.
+// measurementShed reports a measurement to drop now, and counts it if so.
+func measurementShed() bool {
+	if !shedding() {
+		return false
+	}
+	drops.measurementsShed.Add(1)
+	return true
+}
+
+// The instruments: each embeds the wrapped one and drops (and counts) what it is given
+// while shedding.
 
 type shedI64Counter struct{ metric.Int64Counter }
 
 func (c shedI64Counter) Add(ctx context.Context, v int64, o ...metric.AddOption) {
-	if !shedding() {
+	if !measurementShed() {
 		c.Int64Counter.Add(ctx, v, o...)
 	}
 }
@@ -84,7 +94,7 @@ func (c shedI64Counter) Enabled(ctx context.Context) bool {
 type shedI64UpDown struct{ metric.Int64UpDownCounter }
 
 func (c shedI64UpDown) Add(ctx context.Context, v int64, o ...metric.AddOption) {
-	if !shedding() {
+	if !measurementShed() {
 		c.Int64UpDownCounter.Add(ctx, v, o...)
 	}
 }
@@ -95,7 +105,7 @@ func (c shedI64UpDown) Enabled(ctx context.Context) bool {
 type shedI64Histogram struct{ metric.Int64Histogram }
 
 func (h shedI64Histogram) Record(ctx context.Context, v int64, o ...metric.RecordOption) {
-	if !shedding() {
+	if !measurementShed() {
 		h.Int64Histogram.Record(ctx, v, o...)
 	}
 }
@@ -106,7 +116,7 @@ func (h shedI64Histogram) Enabled(ctx context.Context) bool {
 type shedI64Gauge struct{ metric.Int64Gauge }
 
 func (g shedI64Gauge) Record(ctx context.Context, v int64, o ...metric.RecordOption) {
-	if !shedding() {
+	if !measurementShed() {
 		g.Int64Gauge.Record(ctx, v, o...)
 	}
 }
@@ -117,7 +127,7 @@ func (g shedI64Gauge) Enabled(ctx context.Context) bool {
 type shedF64Counter struct{ metric.Float64Counter }
 
 func (c shedF64Counter) Add(ctx context.Context, v float64, o ...metric.AddOption) {
-	if !shedding() {
+	if !measurementShed() {
 		c.Float64Counter.Add(ctx, v, o...)
 	}
 }
@@ -128,7 +138,7 @@ func (c shedF64Counter) Enabled(ctx context.Context) bool {
 type shedF64UpDown struct{ metric.Float64UpDownCounter }
 
 func (c shedF64UpDown) Add(ctx context.Context, v float64, o ...metric.AddOption) {
-	if !shedding() {
+	if !measurementShed() {
 		c.Float64UpDownCounter.Add(ctx, v, o...)
 	}
 }
@@ -139,7 +149,7 @@ func (c shedF64UpDown) Enabled(ctx context.Context) bool {
 type shedF64Histogram struct{ metric.Float64Histogram }
 
 func (h shedF64Histogram) Record(ctx context.Context, v float64, o ...metric.RecordOption) {
-	if !shedding() {
+	if !measurementShed() {
 		h.Float64Histogram.Record(ctx, v, o...)
 	}
 }
@@ -150,7 +160,7 @@ func (h shedF64Histogram) Enabled(ctx context.Context) bool {
 type shedF64Gauge struct{ metric.Float64Gauge }
 
 func (g shedF64Gauge) Record(ctx context.Context, v float64, o ...metric.RecordOption) {
-	if !shedding() {
+	if !measurementShed() {
 		g.Float64Gauge.Record(ctx, v, o...)
 	}
 }
