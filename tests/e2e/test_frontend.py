@@ -144,6 +144,42 @@ def test_code_keeps_its_language_version(runner, tmp_path, mode):
     assert (module / "go.mod").read_text().count("go 1.21") == 1
 
 
+UNSAFE = {
+    "go.mod": "module example.com/unsafeimport\n\ngo 1.22\n",
+    "main.go": """
+        package main
+
+        import "fmt"
+
+        func size() int { return 8 }
+
+        func main() { fmt.Println(size()) }
+    """,
+    "toolweave.yml": "aspects: [sizes.yml]\n",
+    "sizes.yml": """
+        aspects:
+          - id: sizes
+            join-point:
+              all-of:
+                - package-filter: {root: true}
+                - function-body: {function: [{name: size}]}
+            advice:
+              - prepend-statements:
+                  template: fmt.Print(unsafe.Sizeof(int32(0)), " ")
+                  imports: {unsafe: unsafe, fmt: fmt}
+    """,
+}
+
+
+def test_an_advice_may_import_unsafe(runner, tmp_path, mode):
+    """unsafe has no archive (the compiler provides it): an import of it that woven code adds
+    needs no importcfg line (the drop-in driver asked for one and failed every such compile;
+    found by scripts/weave-world --mode dropin)."""
+    module = write_module(tmp_path / "unsafeimport", UNSAFE)
+    res = runner.build(mode, "run", ".", cwd=module, env={"OTEL_SDK_DISABLED": "true"}).check()
+    assert res.stdout == "4 8\n"
+
+
 def _compiled(go_x_output: str) -> list[str]:
     """Import paths the go command compiled, from `-x` output (`compile … -p path …`)."""
     return [m.group(1) for line in go_x_output.splitlines() if "/compile " in line

@@ -49,7 +49,8 @@ def weave_compile(ctx: DropIn, call: Compile) -> list[str] | None:
     swaps = {wf.path: _write(private, os.path.basename(wf.path), with_line_header(wf.data, wf.path))
              for wf in result.woven}
     extra = [_write(private, LINKS_FILE, links_source("main", links))] if links else []
-    added = (result.imports | set(links)) - pf.imports
+    # unsafe has no archive and no importcfg line: the compiler provides it
+    added = (result.imports | set(links)) - pf.imports - {"unsafe"}
     flags: dict[str, str | None] = {"-complete": None}    # woven code may declare bodyless hooks
     if added:
         flags["-importcfg"] = _importcfg(ctx, private, lines, added)
