@@ -295,7 +295,7 @@ def dropin_build(name: str, cwd: str, args: list[str], env: dict) -> dict:
         summary.update(name=name, command="toolweave env", cwd=cwd, compiles=0, woven_compiles=0)
         return judged(name, summary, setup)
     variables = json.loads(setup.stdout)
-    flags = f"{env.get('GOFLAGS', '')} {variables.pop('GOFLAGS', '')}".strip()
+    flags = variables.pop("GOFLAGS", env.get("GOFLAGS", ""))   # it keeps the GOFLAGS it was given
     run_env = {**env, **variables, "GOFLAGS": flags, "TOOLWEAVE_TIMINGS": timings_file}
     cmd = ["go", "build", *args]
     print(f"weave-world: {name}: GOFLAGS='{flags}' {' '.join(cmd)}  (in {cwd})", file=sys.stderr, flush=True)
