@@ -206,7 +206,8 @@ def _check_pinned_runtime(ctx: DropIn) -> None:
 
 def _explain(message: str) -> str:
     """An export failure in the words of what to do about it."""
-    if RUNTIME_MODULE in message or "no required module provides" in message:
+    # (not every message naming the runtime: a package of it may fail to build for other reasons)
+    if "no required module provides" in message or "cannot find module providing" in message:
         return (f"woven code needs {RUNTIME_MODULE} and OpenTelemetry, which this build's module file does "
                 f"not require: build with the GOFLAGS that `toolweave env` prints "
                 f"(eval \"$(toolweave env)\"), or add them to go.mod with `toolweave pin` ({message})")

@@ -90,7 +90,8 @@ def _list(parent: ParentBuild, packages: frozenset) -> dict:
         err = (pkg.get("Error") or {}).get("Err") or next(
             (e.get("Err") for e in pkg.get("DepsErrors") or [] if e.get("Err")), "")
         if err:
-            errors[path] = err.strip().splitlines()[0]
+            # a build error is "# pkg" then the compiler's or toolweave's lines: keep a few
+            errors[path] = "; ".join(err.strip().splitlines()[:4])
     if proc.returncode != 0 and not files:
         errors.setdefault("", (proc.stderr.strip().splitlines() or ["go list failed"])[-1])
         for p in packages:
