@@ -171,6 +171,11 @@ func settle(err error, n int, sheds bool) error {
 		return nil
 	}
 	startBackoff(sheds)
+	return failed(err, n)
+}
+
+// failed counts a failed export of n spans and returns its error marked as one.
+func failed(err error, n int) error {
 	drops.spansFailed.Add(uint64(n))
 	drops.failures.Add(1)
 	return &exportError{"spans", n, err}
@@ -238,9 +243,7 @@ func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktr
 			endBackoff()
 			return
 		}
-		drops.spansFailed.Add(uint64(len(own)))
-		drops.failures.Add(1)
-		otel.Handle(&exportError{"spans", len(own), err})
+		otel.Handle(failed(err, len(own))) // the backoff started when it was left
 	}()
 	return &exportError{"spans", 0, fmt.Errorf("span export in flight for more than %v: left to finish in the background", minBackoff)}
 }
