@@ -108,7 +108,10 @@ func install() func() {
 			global = shedProvider(global) // not recording while exports fail (shed.go)
 		}
 		otel.SetTracerProvider(global)
-		shutdowns = append(shutdowns, tp.Shutdown)
+		shutdowns = append(shutdowns, func(ctx context.Context) error {
+			awaitHung(ctx) // an export left in flight (shed mode, dropped.go) first
+			return tp.Shutdown(ctx)
+		})
 	}
 
 	if reader, err := autoexport.NewMetricReader(ctx); err != nil {

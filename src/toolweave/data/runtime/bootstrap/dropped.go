@@ -205,47 +205,81 @@ func startBackoff(sheds bool) {
 	}
 }
 
-// hung is set while an export that ExportSpans left to finish in the background (see
-// exportWatched) is still in flight.
-var hung atomic.Bool
+// hung holds, while an export that ExportSpans left to finish in the background (see
+// exportWatched) is still in flight, a channel closed when it returns; nil otherwise.
+var hung atomic.Pointer[chan struct{}]
 
 var errStillHung = errors.New("the previous span export has not returned yet (in flight in the background)")
 
+// probeHang is how long an export may be in flight before it counts as hung while exports
+// are failing (one failed, none succeeded since): the collector is known to be down, the
+// export that ends a backoff is a probe, and the service records everything at full cost
+// while it waits, so it waits for as little as a local or regional collector needs to
+// answer. Otherwise (before the first failure, after any success) an export has
+// minBackoff: a collector that answers slowly (a first TLS handshake, another region) keeps
+// its batches.
+const probeHang = 100 * time.Millisecond
+
+// hangAfter is how long the next export may be in flight before it counts as hung.
+func hangAfter() time.Duration {
+	if backoff.delay.Load() != 0 {
+		return probeHang
+	}
+	return minBackoff
+}
+
 // exportWatched is a shedding program's export: it waits for the exporter for at most
-// minBackoff. An export still in flight then (a collector that accepts and never answers
-// fails one only at the OTLP timeout, 10 s) is left to finish in the background, on a copy
-// of the spans (the batch processor reuses its slice) and without the batch processor's
-// deadline, and ExportSpans fails at once, as for a refused connection: shedding starts and
-// the batch processor drains its queue into the backoff, instead of holding 2048 recorded
-// spans for the whole timeout (every GC cycle scanning them). The background export ends
-// the backoff if it succeeds (a slow collector, not a dead one) or is counted as failed.
-// While it is in flight, an export fails at once without calling the exporter.
+// hangAfter (or until ctx is done). An export still in flight then (a collector that
+// accepts and never answers fails one only at the OTLP timeout, 10 s) is left to finish in
+// the background, on a copy of the spans (the batch processor reuses its slice) and without
+// the batch processor's deadline, and ExportSpans fails at once, as for a refused
+// connection: shedding starts and the batch processor drains its queue into the backoff,
+// instead of holding 2048 recorded spans for the whole timeout (every GC cycle scanning
+// them). The background export ends the backoff if it succeeds (a slow collector, not a
+// dead one) or is counted as failed. While it is in flight, an export fails at once without
+// calling the exporter; shutdown waits for it (awaitHung).
 func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktrace.ReadOnlySpan) error {
-	if hung.Load() {
+	if hung.Load() != nil {
 		return settle(errStillHung, len(spans), true)
 	}
+	wait := hangAfter()
 	own := slices.Clone(spans)
 	done := make(chan error, 1)
 	go func() { done <- exp.ExportSpans(context.WithoutCancel(ctx), own) }()
-	t := time.NewTimer(minBackoff)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case err := <-done:
 		return settle(err, len(spans), true)
 	case <-t.C:
+	case <-ctx.Done():
 	}
-	hung.Store(true)
+	returned := make(chan struct{})
+	hung.Store(&returned)
 	startBackoff(true)
 	go func() {
 		err := <-done
-		hung.Store(false)
+		hung.Store(nil)
+		close(returned)
 		if err == nil {
 			endBackoff()
 			return
 		}
 		otel.Handle(failed(err, len(own))) // the backoff started when it was left
 	}()
-	return &exportError{"spans", 0, fmt.Errorf("span export in flight for more than %v: left to finish in the background", minBackoff)}
+	return &exportError{"spans", 0, fmt.Errorf("span export in flight for more than %v: left to finish in the background", wait)}
+}
+
+// awaitHung waits for an export left in flight in the background, if there is one, until
+// it returns or ctx is done (shutdown: its spans, and a success that lets the last batch
+// be tried, are not lost to the process's exit).
+func awaitHung(ctx context.Context) {
+	if returned := hung.Load(); returned != nil {
+		select {
+		case <-*returned:
+		case <-ctx.Done():
+		}
+	}
 }
 
 // logExporter counts the log records of failed exports.

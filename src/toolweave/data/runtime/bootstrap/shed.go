@@ -21,9 +21,10 @@ import (
 // unreachable collector costs as much as recording does (docs/reliability.md measured p99
 // 36-39% above a run without the SDK, side by side). With it, while the export backoff lasts
 // (dropped.go: from a failed span export until its delay has passed, doubling from 1 s to
-// 30 s while exports keep failing; a span export still in flight after 1 s counts as failed
-// here and is left to finish in the background, since a collector that accepts and never
-// answers fails an export only at the OTLP timeout):
+// 30 s while exports keep failing; a span export still in flight after 1 s, or after 100 ms
+// once exports are failing, counts as failed here and is left to finish in the background,
+// since a collector that accepts and never answers fails an export only at the OTLP
+// timeout):
 //
 //   - Start returns a span that records nothing and carries its parent's span context, so
 //     the trace context the service propagates downstream is the parent's, sampled flag

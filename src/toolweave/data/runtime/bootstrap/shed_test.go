@@ -130,12 +130,59 @@ func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 		t.Errorf("the background export sent %v, want [batched]", got)
 	}
 	waitFor(t, "the end of the backoff after the hung export succeeded", func() bool {
-		return !shedding() && backoff.until.Load() == 0 && !hung.Load()
+		return !shedding() && backoff.until.Load() == 0 && hung.Load() == nil
 	})
 	// counted: the one export that failed at once (its span), not the one that succeeded
 	if d := Dropped(); d.SpansFailed-before.SpansFailed != 1 || d.FailedExports-before.FailedExports != 1 {
 		t.Errorf("counted %d spans in %d failed exports, want 1 in 1", d.SpansFailed-before.SpansFailed,
 			d.FailedExports-before.FailedExports)
+	}
+}
+
+// Once exports are failing (one failed, none succeeded since), the export that ends a
+// backoff is a probe: it counts as hung after probeHang, not minBackoff, since the service
+// records at full cost while it waits. Shutdown waits for an export left in flight, until it
+// returns or the shutdown deadline.
+func TestAProbeCountsAsHungSoonerAndShutdownWaitsForIt(t *testing.T) {
+	endBackoff()
+	t.Cleanup(endBackoff)
+	calls, fail := 0, true
+	_ = spanExporter{countingExporter{&calls, &fail}, true}.ExportSpans(context.Background(), nil)
+	if hangAfter() != probeHang {
+		t.Fatalf("after a failed export, hangAfter %v, want %v", hangAfter(), probeHang)
+	}
+	backoff.until.Store(0) // the backoff is over; the collector now accepts and never answers
+	exp := newGatedExporter()
+	start := time.Now()
+	err := spanExporter{exp, true}.ExportSpans(context.Background(), nil)
+	if waited := time.Since(start); err == nil || waited < probeHang || waited >= minBackoff/2 {
+		t.Fatalf("a probe export that hangs returned %v after %v; want an error after %v", err, waited, probeHang)
+	}
+	if !shedding() || hung.Load() == nil {
+		t.Fatalf("after a hung probe: shedding %v, in flight %v; want both", shedding(), hung.Load() != nil)
+	}
+	expired, cancel := context.WithCancel(context.Background())
+	cancel()
+	awaitHung(expired) // the deadline has passed: returns at once
+	returned := make(chan struct{})
+	go func() {
+		awaitHung(context.Background())
+		close(returned)
+	}()
+	select {
+	case <-returned:
+		t.Fatal("awaitHung returned while the export was in flight")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(exp.gate) // the export fails, at last
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("awaitHung still waiting 5 s after the export returned")
+	}
+	endBackoff()
+	if hangAfter() != minBackoff {
+		t.Errorf("after the end of the backoff, hangAfter %v, want %v", hangAfter(), minBackoff)
 	}
 }
 
