@@ -211,21 +211,43 @@ var hung atomic.Pointer[chan struct{}]
 
 var errStillHung = errors.New("the previous span export has not returned yet (in flight in the background)")
 
-// probeHang is how long an export may be in flight before it counts as hung while exports
-// are failing (one failed, none succeeded since): the collector is known to be down, the
-// export that ends a backoff is a probe, and the service records everything at full cost
-// while it waits, so it waits for as little as a local or regional collector needs to
-// answer. Otherwise (before the first failure, after any success) an export has
-// minBackoff: a collector that answers slowly (a first TLS handshake, another region) keeps
-// its batches.
-const probeHang = 100 * time.Millisecond
+// How long a shedding program's export may be in flight before it counts as hung
+// (hangAfter). The service records everything at full cost while it waits, so the wait is
+// as short as a working collector allows:
+//   - probeHang while exports are failing (one failed, none succeeded since): the collector
+//     is known to be down, and the export that ends a backoff is a probe;
+//   - firstHang before any export has succeeded (a local or regional collector answers in
+//     milliseconds, a first TLS handshake to a distant one in a few round trips);
+//   - after a success, four times the slowest successful export so far, at least firstHang
+//     and at most minBackoff: a collector that has shown it is slow keeps its batches.
+//
+// An export that counts as hung is not lost if it succeeds (exportWatched); what is lost is
+// what the program does not record while it is in flight, and the batches that come due
+// meanwhile.
+const (
+	probeHang = 100 * time.Millisecond
+	firstHang = 250 * time.Millisecond
+)
+
+// slowest is the longest a span export took to succeed so far (nanoseconds; 0: none yet).
+var slowest atomic.Int64
 
 // hangAfter is how long the next export may be in flight before it counts as hung.
 func hangAfter() time.Duration {
 	if backoff.delay.Load() != 0 {
 		return probeHang
 	}
-	return minBackoff
+	return min(max(4*time.Duration(slowest.Load()), firstHang), minBackoff)
+}
+
+// succeededIn notes a successful export that took d.
+func succeededIn(d time.Duration) {
+	for {
+		old := slowest.Load()
+		if int64(d) <= old || slowest.CompareAndSwap(old, int64(d)) {
+			return
+		}
+	}
 }
 
 // exportWatched is a shedding program's export: it waits for the exporter for at most
@@ -242,7 +264,7 @@ func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktr
 	if hung.Load() != nil {
 		return settle(errStillHung, len(spans), true)
 	}
-	wait := hangAfter()
+	wait, began := hangAfter(), time.Now()
 	own := slices.Clone(spans)
 	done := make(chan error, 1)
 	go func() { done <- exp.ExportSpans(context.WithoutCancel(ctx), own) }()
@@ -250,6 +272,9 @@ func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktr
 	defer t.Stop()
 	select {
 	case err := <-done:
+		if err == nil {
+			succeededIn(time.Since(began))
+		}
 		return settle(err, len(spans), true)
 	case <-t.C:
 	case <-ctx.Done():
@@ -262,6 +287,7 @@ func exportWatched(ctx context.Context, exp sdktrace.SpanExporter, spans []sdktr
 		hung.Store(nil)
 		close(returned)
 		if err == nil {
+			succeededIn(time.Since(began))
 			endBackoff()
 			return
 		}

@@ -99,6 +99,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
+	slowestWas(t, 0) // no export has succeeded yet: it counts as hung after firstHang
 	exp := newGatedExporter()
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
@@ -109,9 +110,8 @@ func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 	start := time.Now()
 	err := spanExporter{exp, true}.ExportSpans(context.Background(), batch)
 	waited := time.Since(start)
-	if err == nil || waited < minBackoff || waited > 3*minBackoff {
-		t.Fatalf("ExportSpans of a hung export returned %v after %v; want an error after the shortest backoff (%v)",
-			err, waited, minBackoff)
+	if err == nil || waited < firstHang || waited >= minBackoff {
+		t.Fatalf("ExportSpans of a hung export returned %v after %v; want an error after %v", err, waited, firstHang)
 	}
 	if !shedding() || backoff.until.Load() == 0 {
 		t.Errorf("after a hung export: shedding %v, backoff %v; want both", shedding(), backoff.until.Load() != 0)
@@ -132,11 +132,55 @@ func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 	waitFor(t, "the end of the backoff after the hung export succeeded", func() bool {
 		return !shedding() && backoff.until.Load() == 0 && hung.Load() == nil
 	})
+	if hangAfter() != minBackoff {
+		t.Errorf("after an export that took over %v succeeded, hangAfter %v, want %v", firstHang, hangAfter(), minBackoff)
+	}
 	// counted: the one export that failed at once (its span), not the one that succeeded
 	if d := Dropped(); d.SpansFailed-before.SpansFailed != 1 || d.FailedExports-before.FailedExports != 1 {
 		t.Errorf("counted %d spans in %d failed exports, want 1 in 1", d.SpansFailed-before.SpansFailed,
 			d.FailedExports-before.FailedExports)
 	}
+}
+
+// How long an export may be in flight before it counts as hung: short once exports fail,
+// and otherwise as long as the collector has shown it needs, within bounds.
+func TestHangAfterTable(t *testing.T) {
+	t.Cleanup(endBackoff)
+	for _, c := range []struct {
+		failing bool
+		slowest time.Duration
+		want    time.Duration
+	}{
+		{false, 0, firstHang},                    // no success yet
+		{false, 2 * time.Millisecond, firstHang}, // a fast collector: still firstHang at least
+		{false, 100 * time.Millisecond, 400 * time.Millisecond},
+		{false, 700 * time.Millisecond, minBackoff}, // at most minBackoff
+		{true, 700 * time.Millisecond, probeHang},   // failing: a probe
+		{true, 0, probeHang},
+	} {
+		slowestWas(t, c.slowest)
+		endBackoff()
+		if c.failing {
+			startBackoff(false)
+		}
+		if got := hangAfter(); got != c.want {
+			t.Errorf("failing %v, slowest success %v: hangAfter %v, want %v", c.failing, c.slowest, got, c.want)
+		}
+	}
+	slowestWas(t, 0)
+	for _, d := range []time.Duration{30, 10, 50, 20} {
+		succeededIn(d * time.Millisecond)
+	}
+	if got := time.Duration(slowest.Load()); got != 50*time.Millisecond {
+		t.Errorf("slowest after successes of 30, 10, 50, 20 ms: %v, want 50ms", got)
+	}
+}
+
+// slowestWas sets the slowest successful export so far, for this test.
+func slowestWas(t *testing.T, d time.Duration) {
+	t.Helper()
+	slowest.Store(int64(d))
+	t.Cleanup(func() { slowest.Store(0) })
 }
 
 // Once exports are failing (one failed, none succeeded since), the export that ends a
@@ -146,6 +190,7 @@ func TestAHungExportIsLeftToTheBackground(t *testing.T) {
 func TestAProbeCountsAsHungSoonerAndShutdownWaitsForIt(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
+	slowestWas(t, 0)
 	calls, fail := 0, true
 	_ = spanExporter{countingExporter{&calls, &fail}, true}.ExportSpans(context.Background(), nil)
 	if hangAfter() != probeHang {
@@ -155,7 +200,7 @@ func TestAProbeCountsAsHungSoonerAndShutdownWaitsForIt(t *testing.T) {
 	exp := newGatedExporter()
 	start := time.Now()
 	err := spanExporter{exp, true}.ExportSpans(context.Background(), nil)
-	if waited := time.Since(start); err == nil || waited < probeHang || waited >= minBackoff/2 {
+	if waited := time.Since(start); err == nil || waited < probeHang || waited >= firstHang {
 		t.Fatalf("a probe export that hangs returned %v after %v; want an error after %v", err, waited, probeHang)
 	}
 	if !shedding() || hung.Load() == nil {
@@ -181,8 +226,8 @@ func TestAProbeCountsAsHungSoonerAndShutdownWaitsForIt(t *testing.T) {
 		t.Fatal("awaitHung still waiting 5 s after the export returned")
 	}
 	endBackoff()
-	if hangAfter() != minBackoff {
-		t.Errorf("after the end of the backoff, hangAfter %v, want %v", hangAfter(), minBackoff)
+	if hangAfter() != firstHang {
+		t.Errorf("after the end of the backoff (no export succeeded), hangAfter %v, want %v", hangAfter(), firstHang)
 	}
 }
 
@@ -309,6 +354,7 @@ func TestDropsStringNamesShedOnlyWhenSomethingWas(t *testing.T) {
 func TestSheddingEmptiesTheQueue(t *testing.T) {
 	endBackoff()
 	t.Cleanup(endBackoff)
+	slowestWas(t, minBackoff) // the export held at the gate is not hung (TestAHungExport… is)
 	t.Setenv(ShedEnv, "true")
 	exp := newGatedExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(batchProcessor(exp)))
