@@ -180,6 +180,62 @@ def test_an_advice_may_import_unsafe(runner, tmp_path, mode):
     assert res.stdout == "4 8\n"
 
 
+NESTED_IMPORTS = {
+    "go.mod": "module example.com/nested\n\ngo 1.22\n",
+    "main.go": """
+        package main
+
+        import "fmt"
+
+        func work() string { return "main" }
+
+        func main() { fmt.Println(work()) }
+    """,
+    "leaf/leaf.go": """
+        package leaf
+
+        var name = "leaf"
+
+        func Name() string { return name }
+    """,
+    "toolweave.yml": "aspects: [chain.yml]\n",
+    "chain.yml": """
+        aspects:
+          - id: main-calls-leaf
+            join-point:
+              all-of:
+                - package-filter: {root: true}
+                - function-body: {function: [{name: work}]}
+            advice:
+              - prepend-statements:
+                  template: fmt.Print(leaf.Name(), " ")
+                  imports: {fmt: fmt, leaf: example.com/nested/leaf}
+          - id: leaf-uses-strconv
+            join-point:
+              all-of:
+                - package-filter: example.com/nested/leaf
+                - function-body: {function: [{name: Name}]}
+            advice:
+              - prepend-statements:
+                  template: name = "leaf" + strconv.Itoa(2)
+                  imports: {strconv: strconv}
+    """,
+}
+
+
+def test_woven_code_may_add_imports_to_a_package_only_woven_code_imports(runner, tmp_path, mode):
+    """main's woven code imports leaf, which the build did not plan; leaf's own woven code
+    imports strconv, which leaf does not import. The drop-in driver builds leaf in a nested
+    go list, whose compile of leaf needs a nested list of its own (it refused to, and a
+    user's aspect over a library's glue dependencies failed: pgx's multitracer, found by
+    scripts/weave-world --mode dropin). The modes differ in one thing, documented: the
+    drop-in driver weaves every compile, so leaf too; the front end weaves the packages it
+    planned (`go list` of the user's build), and leaf is not one of them."""
+    module = write_module(tmp_path / "nested", NESTED_IMPORTS)
+    res = runner.build(mode, "run", ".", cwd=module, env={"OTEL_SDK_DISABLED": "true"}).check()
+    assert res.stdout == ("leaf main\n" if mode == "frontend" else "leaf2 main\n")
+
+
 def _compiled(go_x_output: str) -> list[str]:
     """Import paths the go command compiled, from `-x` output (`compile … -p path …`)."""
     return [m.group(1) for line in go_x_output.splitlines() if "/compile " in line

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from .cache import Cache, digest, write_atomic
 from .parent import NESTED_VERB, ParentBuild
 
-NESTED = "TOOLWEAVE_NESTED_LIST"     # set in the nested go list's environment
+NESTED = "TOOLWEAVE_NESTED_LIST"     # the nesting depth, in a nested go list's environment
+MAX_NESTING = 3                      # nested lists deep, at most (see _list)
 SESSION_DAYS = 1                     # session directories older than this are removed
 
 
@@ -69,19 +70,34 @@ def exports(cache: Cache, parent: ParentBuild, packages: frozenset) -> Exports:
     return Exports(data["files"], data["errors"])
 
 
+def _nested_env(parent: ParentBuild) -> dict:
+    """A nested go list's environment: one level deeper, serving the parent's verb."""
+    return {**os.environ, NESTED: str(_nesting() + 1), NESTED_VERB: parent.verb}
+
+
+def _nesting() -> int:
+    """How many nested lists deep this process runs (0: under the user's build)."""
+    try:
+        return int(os.environ.get(NESTED) or 0)
+    except ValueError:
+        return 1
+
+
 def _list(parent: ParentBuild, packages: frozenset) -> dict:
-    if os.environ.get(NESTED):
-        # A compile inside the nested list that adds packages of its own: the nested build
-        # would start another. Never happens with aspects that add nothing to the packages
-        # our runtime depends on (the planner protects them); refuse rather than recurse.
-        raise ExportError("woven code in a package the runtime depends on adds imports: refusing to recurse")
+    # A compile inside a nested list may add imports of its own: an aspect of the user's
+    # weaves a package that only the added packages depend on (a library's glue imports
+    # pgx's multitracer, to which the aspect adds an import of `runtime`). That compile
+    # needs a nested list of its own; the runtime's closure (protected: only self-contained
+    # aspects weave there) ends such chains at once, and the depth bound stops aspects that
+    # would go on adding.
+    if _nesting() >= MAX_NESTING:
+        raise ExportError(f"woven code adds imports {_nesting()} nested builds deep: refusing to recurse further")
     from .goenv import go_binary
 
     argv = [parent.go or go_binary(), "list", "-e", "-export", "-deps", "-json=ImportPath,Export,Error,DepsErrors",
             *_nested_flags(parent), *sorted(packages)]
     started = time.monotonic()
-    proc = subprocess.run(argv, cwd=parent.cwd, env={**os.environ, NESTED: "1", NESTED_VERB: parent.verb},
-                          capture_output=True, text=True)
+    proc = subprocess.run(argv, cwd=parent.cwd, env=_nested_env(parent), capture_output=True, text=True)
     files, errors = {}, {}
     for pkg in _json_stream(proc.stdout):
         path = pkg.get("ImportPath", "")
@@ -126,8 +142,7 @@ def package_deps(parent: ParentBuild, target: str, test: bool = False) -> list[d
 
     argv = [parent.go or go_binary(), "list", "-e", "-deps", *(["-test"] if test else []),
             "-json=ImportPath,Name,Imports", *_nested_flags(parent), target]
-    proc = subprocess.run(argv, cwd=parent.cwd, env={**os.environ, NESTED: "1", NESTED_VERB: parent.verb},
-                          capture_output=True, text=True)
+    proc = subprocess.run(argv, cwd=parent.cwd, env=_nested_env(parent), capture_output=True, text=True)
     return list(_json_stream(proc.stdout))
 
 
