@@ -11,6 +11,8 @@ booleans (true where go/ast has a valid position), absent optional nodes `nil`.
 
 from __future__ import annotations
 
+from .paramlist import groups
+
 
 class Holes:
     """Placeholders handed out during one render: `__tw_node_N__` stands for a byte range."""
@@ -182,6 +184,8 @@ def field_list(node, env) -> FieldListView:
     type_parameter_list as an *ast.FieldList."""
     if node.type not in ("parameter_list", "field_declaration_list", "type_parameter_list"):
         return FieldListView(node, env, [FieldView(node, env, [], view(node, env))])
+    if node.type == "parameter_list":
+        return FieldListView(node, env, [_parameter_field(g, env) for g in groups(node)])
     fields = []
     for decl in node.named_children:
         if decl.type not in ("parameter_declaration", "variadic_parameter_declaration", "field_declaration",
@@ -199,6 +203,16 @@ def field_list(node, env) -> FieldListView:
         tag = decl.child_by_field_name("tag")
         fields.append(FieldView(decl, env, names, type_view, view(tag, env)))
     return FieldListView(node, env, fields)
+
+
+def _parameter_field(g, env) -> FieldView:
+    """One declaration of a parameter list (paramlist.groups: tree-sitter-go's split-off names
+    joined to their type)."""
+    names = [view(n, env) for n in g.names]
+    if g.variadic:
+        dots = next(c for c in g.decl.children if c.type == "...")
+        return FieldView(g.decl, env, names, EllipsisView(g.type_node, env, dots.start_byte))
+    return FieldView(g.decl, env, names, view(g.type_node, env))
 
 
 class EllipsisView(NodeView):

@@ -9,6 +9,7 @@ blocks never hide a name outside them, so an import is only lost where Go loses 
 
 from __future__ import annotations
 
+from .paramlist import groups
 from .registry import FUNCTION_TYPES
 
 #: Nodes whose children are statements in sequence (declarations visible after them).
@@ -78,7 +79,9 @@ def declared_by_statement(stmt) -> list:
 
 
 def _parameter_names(plist) -> list:
-    if plist is None or plist.type not in ("parameter_list", "type_parameter_list"):
+    if plist is not None and plist.type == "parameter_list":
+        return [n for g in groups(plist) for n in g.names]
+    if plist is None or plist.type != "type_parameter_list":
         return []
     return [n for decl in plist.named_children for n in decl.children_by_field_name("name")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .paramlist import groups
 from .typefacts import PREDECLARED, same_type
 from .types import TypeName, type_matches
 
@@ -30,16 +31,11 @@ def params(func, field: str) -> list[Param]:
     if node.type != "parameter_list":      # a single unparenthesised result type
         return [Param(0, None, None, node, False, node)]
     out: list[Param] = []
-    for decl in node.named_children:
-        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        type_node = decl.child_by_field_name("type")
-        variadic = decl.type == "variadic_parameter_declaration"
-        names = decl.children_by_field_name("name")
-        if not names:
-            out.append(Param(len(out), None, None, type_node, variadic, decl))
-        for n in names:
-            out.append(Param(len(out), n.text.decode(), n, type_node, variadic, decl))
+    for g in groups(node):
+        if not g.names:
+            out.append(Param(len(out), None, None, g.type_node, g.variadic, g.decl))
+        for n in g.names:
+            out.append(Param(len(out), n.text.decode(), n, g.type_node, g.variadic, g.decl))
     return out
 
 

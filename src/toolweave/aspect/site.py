@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..engine import ImportTable, SourceFile
+from .paramlist import groups
 from .registry import FUNCTION_TYPES
 from .scope import is_field, shadowed
 
@@ -144,6 +145,8 @@ def declared_names(root) -> frozenset:
         if t in _DECLARING:
             for child in _declared_identifiers(node):
                 names.add(child.text.decode())
+        elif t == "parameter_list":      # names tree-sitter-go split off as types (paramlist.py)
+            names.update(n.text.decode() for g in groups(node) for n in g.names)
         stack.extend(node.named_children)
     return frozenset(names)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...packagegate import any_of, may
 from ...prefilter import has
 from ..errors import SpecError
+from ..paramlist import groups
 from ..registry import JoinPoint, expect, join_point
 from ..scope import declared_by_statement, local_declaration
 from ..typefacts import same_type
@@ -158,7 +159,9 @@ def _type_of_declared(name):
     """The type of the variable a declaring identifier node declares, if spelled out."""
     owner = name.parent
     if owner.type == "parameter_declaration":
-        return owner.child_by_field_name("type")
+        # the group's type: a name tree-sitter-go split off is its declaration's "type"
+        return next((g.type_node for g in groups(owner.parent)
+                     if any(n.start_byte == name.start_byte for n in g.names)), None)
     if owner.type == "var_spec":
         spelled = owner.child_by_field_name("type")
         if spelled is not None:
