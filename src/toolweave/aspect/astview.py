@@ -188,15 +188,11 @@ def field_list(node, env) -> FieldListView:
         return FieldListView(node, env, [_parameter_field(g, env) for g in groups(node)])
     fields = []
     for decl in node.named_children:
-        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration", "field_declaration",
-                             "type_parameter_declaration"):
+        if decl.type not in ("field_declaration", "type_parameter_declaration"):
             continue
         names = [view(n, env) for n in decl.children_by_field_name("name")]
         type_node = decl.child_by_field_name("type")
-        if decl.type == "variadic_parameter_declaration":
-            dots = next(c for c in decl.children if c.type == "...")
-            type_view = EllipsisView(type_node, env, dots.start_byte)
-        elif decl.type == "field_declaration" and type_node is None:     # embedded field
+        if decl.type == "field_declaration" and type_node is None:     # embedded field
             type_view = view(next((c for c in decl.named_children if c.type != "comment"), None), env)
         else:
             type_view = view(type_node, env)
