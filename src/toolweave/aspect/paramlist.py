@@ -21,13 +21,12 @@ _DECLS = ("parameter_declaration", "variadic_parameter_declaration")
 class Group:
     """One declaration of a parameter list: `names` its identifier nodes (tree-sitter's split-off
     ones first, as `type_identifier` nodes), empty when the list is unnamed; `decl` the node
-    that holds `type_node` (the group's last); `first` the group's first node."""
+    that holds `type_node` (the group's last)."""
 
     decl: object
     names: tuple
     type_node: object
     variadic: bool
-    first: object
 
 
 def groups(plist) -> list[Group]:
@@ -46,12 +45,11 @@ def groups(plist) -> list[Group]:
         if named and not names and d.type == "parameter_declaration" and _bare(type_node):
             pending.append(d)
             continue
-        first = pending[0] if pending else d
         out.append(Group(d, (*(p.child_by_field_name("type") for p in pending), *names), type_node,
-                         d.type == "variadic_parameter_declaration", first))
+                         d.type == "variadic_parameter_declaration"))
         pending = []
     for p in pending:            # names with no type after them: not Go; kept as they were
-        out.append(Group(p, (), p.child_by_field_name("type"), False, p))
+        out.append(Group(p, (), p.child_by_field_name("type"), False))
     return out
 
 
