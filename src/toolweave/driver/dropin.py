@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .. import __version__
+from ..codeid import code_id
 from .cache import Cache, digest
 from .langpin import go_line
 from .parent import ParentBuild
@@ -93,7 +93,7 @@ class DropIn:
         from .langpin import version_key
 
         go = self.module.go_version if self.module else ""
-        parts = [__version__, runtime.fingerprint(), bool(go) and version_key(go) < (1, 22), self.requirements()]
+        parts = [code_id(), runtime.fingerprint(), bool(go) and version_key(go) < (1, 22), self.requirements()]
         for path in [self.config.source] if self.config.source else []:
             with open(path, "rb") as f:
                 parts.append(f.read())

@@ -155,9 +155,9 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=Non
     name = name or path
     if not any(a.join_point.file_may_match(data) for a in candidates):
         return
-    from .. import __version__
+    from ..codeid import code_id
 
-    key = digest("weave", __version__, fingerprint, pf.key(), name, data)
+    key = digest("weave", code_id(), fingerprint, pf.key(), name, data)
     meta = cache.get("woven", key, ".json")
     info = json.loads(meta) if meta is not None else None
     if info is not None and info.get("types") is not None:
