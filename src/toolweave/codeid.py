@@ -31,6 +31,11 @@ def _files(root: str) -> list[str]:
     return out
 
 
+def code_files() -> list[str]:
+    """The files code_id digests (the drop-in's launcher plan is stale when one changes)."""
+    return _files(_HERE)
+
+
 @lru_cache(maxsize=4)
 def code_id(root: str = _HERE) -> str:
     """`<version>+<digest of the code's contents>`; the version alone if the files cannot be

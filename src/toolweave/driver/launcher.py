@@ -69,7 +69,7 @@ def write_plan(ctx, path: str) -> None:
     format data/launcher/plan.go reads. Inputs are stat'ed before they are read (go.mod
     excepted: finding the module reads it, and only its go line's side of 1.22 is in the
     fingerprint)."""
-    from .. import __file__ as package_init
+    from ..codeid import code_files
     from ..config import CONFIG_NAME
     from . import runtime
     from .plan import NEVER_WOVEN
@@ -77,8 +77,9 @@ def write_plan(ctx, path: str) -> None:
     module = ctx.module
     if module is None:
         return
+    # toolweave's own files: the fingerprint holds their code id (codeid.py)
     inputs = [_stat(os.path.join(module.dir, "go.mod")), _stat(os.path.join(module.dir, CONFIG_NAME)),
-              _stat(package_init)]
+              *(_stat(p) for p in code_files())]
     for base, dirs, names in os.walk(runtime.source_dir()):
         dirs.sort()
         inputs += [_stat(base)] + [_stat(os.path.join(base, n)) for n in sorted(names)]
