@@ -9,7 +9,7 @@ import os
 import pytest
 
 from toolweave import __version__
-from toolweave.codeid import code_id
+from toolweave.driver.codeid import code_id
 
 
 def _tree(root, files: dict):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..codeid import code_id
+from .codeid import code_id
 from .cache import Cache, digest
 from .langpin import go_line
 from .parent import ParentBuild

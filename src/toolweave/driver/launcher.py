@@ -69,7 +69,7 @@ def write_plan(ctx, path: str) -> None:
     format data/launcher/plan.go reads. Inputs are stat'ed before they are read (go.mod
     excepted: finding the module reads it, and only its go line's side of 1.22 is in the
     fingerprint)."""
-    from ..codeid import code_files
+    from .codeid import code_files
     from ..config import CONFIG_NAME
     from . import runtime
     from .plan import NEVER_WOVEN

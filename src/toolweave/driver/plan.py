@@ -155,7 +155,7 @@ def _weave_one(path, data, candidates, pf, fingerprint, cache, result, types=Non
     name = name or path
     if not any(a.join_point.file_may_match(data) for a in candidates):
         return
-    from ..codeid import code_id
+    from .codeid import code_id
 
     key = digest("weave", code_id(), fingerprint, pf.key(), name, data)
     meta = cache.get("woven", key, ".json")

@@ -17,21 +17,23 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from . import __version__, env
+from .. import __version__
+from .cache import cache_root, write_atomic
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
+_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))     # the toolweave package
 _SKIP = frozenset({"__pycache__", "data"})
 
 
-def _files(root: str) -> list[str]:
+@lru_cache(maxsize=4)
+def _files(root: str) -> tuple[str, ...]:
     out = []
     for base, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP)
         out += [os.path.join(base, n) for n in sorted(files) if not n.endswith((".pyc", ".pyo"))]
-    return out
+    return tuple(out)
 
 
-def code_files() -> list[str]:
+def code_files() -> tuple[str, ...]:
     """The files code_id digests (the drop-in's launcher plan is stale when one changes)."""
     return _files(_HERE)
 
@@ -48,7 +50,7 @@ def code_id(root: str = _HERE) -> str:
         for path in files:
             st = os.stat(path)
             stats.append(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}")
-        memo = os.path.join(env.cache_root(), "codeid",
+        memo = os.path.join(cache_root(), "codeid",
                             hashlib.sha256("\n".join([root, *stats]).encode()).hexdigest()[:32])
         try:
             with open(memo, encoding="utf-8") as f:
@@ -62,21 +64,10 @@ def code_id(root: str = _HERE) -> str:
             with open(path, "rb") as f:
                 h.update(f"{os.path.relpath(path, root)}\0".encode() + f.read() + b"\0")
         found = f"{__version__}+{h.hexdigest()[:16]}"
-        _remember(memo, found)
+        try:
+            write_atomic(memo, found.encode())
+        except OSError:
+            pass        # a read-only cache only costs the digest next time
         return found
     except OSError:
         return __version__
-
-
-def _remember(path: str, value: str) -> None:
-    """Write the memo atomically (best effort: a read-only cache only costs the digest)."""
-    import tempfile
-
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(value)
-        os.replace(tmp, path)
-    except OSError:
-        pass
