@@ -145,17 +145,16 @@ def declared_names(root) -> frozenset:
         if t in _DECLARING:
             for child in _declared_identifiers(node):
                 names.add(child.text.decode())
-        elif t == "parameter_list":      # names tree-sitter-go split off as types (paramlist.py)
+        elif t == "parameter_list":      # as Go reads it: paramlist.groups (split-off names too)
             names.update(n.text.decode() for g in groups(node) for n in g.names)
         stack.extend(node.named_children)
     return frozenset(names)
 
 
 _DECLARING = frozenset({
-    "parameter_declaration", "variadic_parameter_declaration", "var_spec", "const_spec",
-    "type_spec", "type_alias", "short_var_declaration", "range_clause", "function_declaration",
-    "method_declaration", "labeled_statement", "type_switch_statement", "receive_statement",
-    "type_parameter_declaration",
+    "var_spec", "const_spec", "type_spec", "type_alias", "short_var_declaration", "range_clause",
+    "function_declaration", "method_declaration", "labeled_statement", "type_switch_statement",
+    "receive_statement", "type_parameter_declaration",
 })
 
 
